@@ -1,0 +1,1 @@
+"""Data layer for the samordningsförbund dashboard: sources → validated tidy tables → metrics."""

@@ -1,0 +1,58 @@
+"""Parsing numbers as printed in Swedish reports (spaces, decimal comma, minus variants, tkr)."""
+
+from __future__ import annotations
+
+import re
+
+# Characters that PDF extraction leaves where a plain space or hyphen-minus is meant.
+_SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
+_MINUSES = {"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"}
+
+# Multipliers from a printed unit to the stored unit.
+UNIT_SCALE: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
+
+_NUMBER_RE = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+
+
+class NumberFormatError(ValueError):
+    """A printed number could not be read."""
+
+
+def normalise(text: str) -> str:
+    """Replace non-breaking/narrow spaces and typographic minus signs by ASCII."""
+    for src, dst in {**_SPACES, **_MINUSES}.items():
+        text = text.replace(src, dst)
+    return text
+
+
+def parse_number(printed: str) -> float:
+    """Read a number as printed: "2 173", "-4 249", "− 4 920 564", "20,5 %", "1 305 500,00".
+
+    Thousands separators are spaces; the decimal mark is a comma; a minus may be
+    followed by a space ("- 497"). A trailing "%" or "kr" is ignored.
+    """
+    text = normalise(printed).strip()
+    text = re.sub(r"\s*(%|kr|tkr|mkr)\.?$", "", text).strip()
+    text = re.sub(r"^([+-])\s+", r"\1", text)
+    compact = text.replace(" ", "")
+    if not _NUMBER_RE.match(compact):
+        raise NumberFormatError(f"inte ett tal: {printed!r}")
+    # A space group must have exactly three digits, else "497 0000" style typos
+    # would silently read as a different number than the one printed.
+    groups = text.lstrip("+-").split(",")[0].split(" ")
+    if len(groups) > 1 and (any(len(g) != 3 for g in groups[1:]) or not 1 <= len(groups[0]) <= 3):
+        raise NumberFormatError(f"oväntad siffergruppering: {printed!r}")
+    return float(compact.replace(",", "."))
+
+
+def parse_amount(printed: str, unit: str) -> float:
+    """Parse a printed amount and convert it to kronor (tkr × 1 000)."""
+    if unit not in UNIT_SCALE:
+        raise NumberFormatError(f"okänd enhet {unit!r}")
+    return parse_number(printed) * UNIT_SCALE[unit]
+
+
+def decimals_of(printed: str) -> int:
+    """Number of decimals printed ("20,16 %" → 2, "2 173" → 0)."""
+    text = normalise(printed).strip().rstrip("%").strip()
+    return len(text.split(",")[1]) if "," in text else 0
