@@ -1,1 +1,95 @@
-"""Placeholder replaced below."""
+"""The dataset the app reads: curated sources + derived figures + findings, built once and cached as Parquet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from lib.checks import run_checks
+from lib.costs import mapping_table
+from lib.derive import derive
+from lib.sources import DATA_DIR, load_sources, source_files
+
+BUILD_DIR = DATA_DIR / "build"
+LIB_DIR = Path(__file__).resolve().parent
+TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members")
+# Code whose output is in the build: a change here makes the build stale just like a data change.
+_BUILD_CODE = ("numbers.py", "registry.py", "schema.py", "sources.py", "derive.py", "costs.py", "checks.py", "data.py")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the pages show. ``figures`` holds stated and derived rows (derived_from not null)."""
+
+    figures: pl.DataFrame
+    findings: pl.DataFrame
+    mappings: pl.DataFrame
+    documents: pl.DataFrame
+    forbund: pl.DataFrame
+    members: pl.DataFrame
+
+    def table(self, name: str) -> pl.DataFrame:
+        return getattr(self, name)
+
+
+def source_hash(data_dir: Path = DATA_DIR) -> str:
+    """Fingerprint of every input of the build: the source files and the code that compiles them."""
+    h = hashlib.sha256()
+    for path in [*source_files(data_dir), *(LIB_DIR / n for n in _BUILD_CODE)]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def build_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Compile the dataset from the sources (raises DataValidationError on bad input)."""
+    src = load_sources(data_dir)
+    derived = derive(src.figures, src.forbund, src.mappings)
+    figures = pl.concat([src.figures, derived]).sort("forbund", "year", "metric", "document", "line", nulls_last=True)
+    return Dataset(
+        figures=figures,
+        findings=run_checks(figures),
+        mappings=mapping_table(src.figures, src.mappings),
+        documents=src.documents,
+        forbund=src.forbund,
+        members=src.members,
+    )
+
+
+def write_build(dataset: Dataset, build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> None:
+    """Write the Parquet tables and a manifest naming the inputs they were built from."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        dataset.table(name).write_parquet(build_dir / f"{name}.parquet")
+    manifest = {"source_hash": source_hash(data_dir), "rows": {n: dataset.table(n).height for n in TABLES}}
+    (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def build_is_fresh(build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> bool:
+    try:
+        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("source_hash") == source_hash(data_dir) and all(
+        (build_dir / f"{n}.parquet").exists() for n in TABLES
+    )
+
+
+def read_build(build_dir: Path = BUILD_DIR) -> Dataset:
+    return Dataset(**{n: pl.read_parquet(build_dir / f"{n}.parquet") for n in TABLES})
+
+
+def load_dataset(data_dir: Path = DATA_DIR, build_dir: Path = BUILD_DIR) -> Dataset:
+    """The committed build when it is fresh; otherwise build now (and refresh it if the folder is writable)."""
+    if build_is_fresh(build_dir, data_dir):
+        return read_build(build_dir)
+    dataset = build_dataset(data_dir)
+    try:
+        write_build(dataset, build_dir, data_dir)
+    except OSError:
+        pass  # a read-only deployment still works, from memory
+    return dataset

@@ -142,6 +142,9 @@ COST_CATEGORIES: dict[str, str] = {
     "strukturovergripande": "kostnad_strukturovergripande",
     "ej_fordelad": "kostnad_ej_fordelad",
 }
+# A mapped row whose amount is accounted for by its own sub-rows elsewhere in the mapping.
+SPLIT_CATEGORY = "uppdelad"
+MAPPING_CATEGORIES: tuple[str, ...] = (*COST_CATEGORIES, SPLIT_CATEGORY)
 
 # Outcome metrics each carry their own definition; they are never ranked against each other.
 OUTCOME_DEFINITIONS: dict[str, str] = {

@@ -48,6 +48,7 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "found": pl.Float64(),
     "difference": pl.Float64(),
     "tolerance": pl.Float64(),
+    "severity": pl.String(),
     "unit": pl.String(),
     "figure_ids": pl.List(pl.String()),
     "sources": pl.String(),
@@ -92,6 +93,8 @@ FORBUND_SCHEMA: dict[str, pl.DataType] = {
     "ceiling_document": pl.String(),
     "ceiling_line": pl.Int32(),
     "ceiling_label": pl.String(),
+    "income_is_medlemsbidrag_document": pl.String(),
+    "income_is_medlemsbidrag_line": pl.Int32(),
 }
 
 MEMBERS_SCHEMA: dict[str, pl.DataType] = {

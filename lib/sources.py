@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from lib.numbers import UNIT_SCALE, NumberFormatError, decimals_of, parse_number
-from lib.registry import COST_CATEGORIES, FORBUND_SLUGS, METRICS
+from lib.registry import FORBUND_SLUGS, MAPPING_CATEGORIES, METRICS
 from lib.schema import (
     DOCUMENTS_SCHEMA,
     FIGURES_SCHEMA,
@@ -42,6 +42,10 @@ POSITIVE_METRICS = frozenset(
         "kostnad_per_deltagare",
     }
 )
+
+
+# Units whose printed values are exact counts, not rounded amounts.
+EXACT_UNITS = frozenset({"personer", "antal"})
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ def compile_figure(document: str, forbund: str, r: dict[str, str]) -> dict[str, 
     if metric.id in POSITIVE_METRICS:
         value = abs(value)
     precision = scale * 10.0 ** -decimals_of(r["printed"]) if not r.get("value") else float(scale)
+    if metric.unit in EXACT_UNITS and not r.get("qualifier"):
+        precision = 0.0  # a count of people is exact unless the report says "ca"
     return {
         "figure_id": _figure_id(document, r),
         "forbund": forbund,
@@ -194,7 +200,7 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
     missing_forbund = set(FORBUND_SLUGS) - set(forbund["forbund"])
     if missing_forbund and forbund.height:
         problems.append(Problem(_display(data_dir / "forbund.csv"), None, f"saknar förbund: {sorted(missing_forbund)}"))
-    bad_cat = mappings.filter(~pl.col("category").is_in(list(COST_CATEGORIES)))
+    bad_cat = mappings.filter(~pl.col("category").is_in(list(MAPPING_CATEGORIES)))
     if bad_cat.height:
         problems.append(
             Problem(_display(data_dir / "cost_mappings.csv"), None, f"okänd kategori: {sorted(set(bad_cat['category']))}")

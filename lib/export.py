@@ -1,0 +1,94 @@
+"""`python -m lib.export figures|findings|mappings [--format csv|xlsx] [--output FILE]`: the data for people."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from lib.data import Dataset, load_dataset
+from lib.schema import DataValidationError
+
+TABLE_NAMES = ("figures", "findings", "mappings")
+
+
+def locator(df: pl.DataFrame) -> pl.Expr:
+    """'s. 22, rad 1136' or 'rad 1136'; derived rows say 'härledd'."""
+    return (
+        pl.when(pl.col("derived_from").is_not_null())
+        .then(pl.lit("härledd"))
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.when(pl.col("page").is_not_null()).then(pl.format("s. {}, ", pl.col("page"))).otherwise(pl.lit("")),
+                    pl.format("rad {}", pl.col("line")),
+                ]
+            )
+        )
+        .alias("locator")
+    )
+
+
+def figures_table(ds: Dataset) -> pl.DataFrame:
+    """The tidy figures with the export column order (the contract documented in the README)."""
+    f = ds.figures
+    return f.select(
+        "forbund", "year", "metric", "value", "unit", "basis", "document", locator(f), "label",
+        pl.when(pl.col("item_kind") == "insats").then(pl.col("item")).otherwise(None).alias("insats"),
+        "kommun", "period", "age_band", "item", "item_kind", "definition", "qualifier", "printed", "printed_unit",
+        "section", "line", "page", "derived_from", "note", "figure_id",
+    )
+
+
+def findings_table(ds: Dataset) -> pl.DataFrame:
+    return ds.findings.with_columns(pl.col("figure_ids").list.join("; ")).select(
+        "forbund", "year", "check", "severity", "description", "expected", "found", "difference", "tolerance",
+        "unit", "sources", "figure_ids",
+    )
+
+
+def mappings_table(ds: Dataset) -> pl.DataFrame:
+    return ds.mappings
+
+
+BUILDERS = {"figures": figures_table, "findings": findings_table, "mappings": mappings_table}
+
+
+def export_csv(df: pl.DataFrame) -> str:
+    buf = io.StringIO()
+    df.write_csv(buf)
+    return buf.getvalue()
+
+
+def export_xlsx(df: pl.DataFrame, path: Path | io.BytesIO, sheet: str) -> None:
+    df.write_excel(path, worksheet=sheet, autofit=True, freeze_panes=(1, 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.export", description="Exportera data som CSV eller Excel.")
+    parser.add_argument("table", choices=TABLE_NAMES)
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--output", type=Path, help="fil att skriva till (krävs för xlsx; annars stdout)")
+    args = parser.parse_args(argv)
+    if args.format == "xlsx" and args.output is None:
+        parser.error("--format xlsx kräver --output FIL")
+    try:
+        ds = load_dataset()
+    except DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    df = BUILDERS[args.table](ds)
+    if args.format == "xlsx":
+        export_xlsx(df, args.output, args.table)
+    elif args.output:
+        args.output.write_text(export_csv(df), encoding="utf-8")
+    else:
+        sys.stdout.write(export_csv(df))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
