@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 
-from lib.derive import representatives, rounding_step
+from lib.derive import representatives, rounding_step, section_rank
 from lib.registry import COST_CATEGORIES, HAE_CATEGORIES, METRICS
 from lib.schema import FINDINGS_SCHEMA
 
@@ -42,11 +42,12 @@ def source_text(r: dict) -> str:
         return f"härledd ({r.get('note') or 'beräknad'}) från {r['derived_from']}"
     page = f"s. {r['page']}, " if r.get("page") else ""
     unit = f" {r['printed_unit']}" if r.get("printed_unit") in ("tkr", "kr", "mkr") else ""
-    return f"{r['document']}, {page}rad {r['line']} ({r['section']}): \"{r['label']}\" = {r['printed']}{unit}"
+    return f'{r["document"]}, {page}rad {r["line"]} ({r["section"]}): "{r["label"]}" = {r["printed"]}{unit}'
 
 
-def _finding(check: str, rows: Iterable[dict], expected: float, found: float, tolerance: float, unit: str,
-             description: str) -> dict | None:
+def _finding(
+    check: str, rows: Iterable[dict], expected: float, found: float, tolerance: float, unit: str, description: str
+) -> dict | None:
     if abs(found - expected) <= tolerance + EPS:
         return None
     rows = [r for r in rows if r]
@@ -100,37 +101,64 @@ def check_balance(figures: pl.DataFrame) -> list[dict]:
             continue
         a = t.get("summa_tillgangar")
         if a and abs(a["value"] - total["value"]) > _half(a) + _half(total) + EPS:
-            out.append(_finding("balansrakning", [total, a], a["value"], total["value"], _half(a) + _half(total), "kr",
-                                f"{section} {_year}: summa tillgångar ≠ summa eget kapital och skulder"))
+            out.append(
+                _finding(
+                    "balansrakning",
+                    [total, a],
+                    a["value"],
+                    total["value"],
+                    _half(a) + _half(total),
+                    "kr",
+                    f"{section} {_year}: summa tillgångar ≠ summa eget kapital och skulder",
+                )
+            )
             continue  # the same printed total is wrong; one finding is enough
         p = [t[m] for m in ("eget_kapital", "avsattningar", "skulder") if t.get(m)]
         if t.get("eget_kapital") and t.get("skulder"):
             expected = sum(x["value"] for x in p)
-            out.append(_finding("balansrakning", [total, *p], expected, total["value"],
-                                sum(_half(x) for x in p) + _half(total), "kr",
-                                f"{section} {_year}: eget kapital + avsättningar + skulder ≠ tryckt summa"))
+            out.append(
+                _finding(
+                    "balansrakning",
+                    [total, *p],
+                    expected,
+                    total["value"],
+                    sum(_half(x) for x in p) + _half(total),
+                    "kr",
+                    f"{section} {_year}: eget kapital + avsättningar + skulder ≠ tryckt summa",
+                )
+            )
     return out
 
 
 def check_result(figures: pl.DataFrame) -> list[dict]:
-    """Årets resultat = intäkter − kostnader + finansiella intäkter − finansiella kostnader; netto = intäkter − kostnader."""
+    """Årets resultat = intäkter − kostnader + finansiella poster; verksamhetens netto = intäkter − kostnader."""
     out = []
     stated = _stated(figures)
-    doc_fin = _by(stated.filter(pl.col("metric").is_in(["finansiella_intakter", "finansiella_kostnader"]) & pl.col("item").is_null()),
-                  "document", "year", "basis", "metric")
+    doc_fin = _by(
+        stated.filter(
+            pl.col("metric").is_in(["finansiella_intakter", "finansiella_kostnader"]) & pl.col("item").is_null()
+        ),
+        "document",
+        "year",
+        "basis",
+        "metric",
+    )
     sections = _by(stated, "document", "section")
     for (doc, section), srows in sections.items():
         columns = _by(pl.DataFrame(srows, schema=figures.schema), "year", "basis")
         # Does this table compute its result without financial items? Then it says so in some column.
         section_has_fin = any(r["metric"] in ("finansiella_intakter", "finansiella_kostnader") for r in srows)
 
-        def parts(year, basis, rows, use_doc_fin=True):
+        def parts(year, basis, rows, use_doc_fin=True, doc=doc):
             t = _totals(rows)
             inc = t.get("verksamhetens_intakter") or t.get("medlemsbidrag")
             cost = t.get("verksamhetens_kostnader")
             fin = [t.get("finansiella_intakter"), t.get("finansiella_kostnader")]
             if not any(fin) and use_doc_fin:
-                fin = [(doc_fin.get((doc, year, basis, m)) or [None])[0] for m in ("finansiella_intakter", "finansiella_kostnader")]
+                fin = [
+                    (doc_fin.get((doc, year, basis, m)) or [None])[0]
+                    for m in ("finansiella_intakter", "finansiella_kostnader")
+                ]
             return t, inc, cost, fin
 
         # A table without financial lines whose result is intäkter − kostnader in some column
@@ -140,17 +168,29 @@ def check_result(figures: pl.DataFrame) -> list[dict]:
             for (year, basis), rows in columns.items():
                 t, inc, cost, _fin = parts(year, basis, rows, use_doc_fin=False)
                 res = t.get("arets_resultat")
-                if res and inc and cost and \
-                        abs(inc["value"] - cost["value"] - res["value"]) <= _half(inc) + _half(cost) + _half(res) + EPS:
+                if (
+                    res
+                    and inc
+                    and cost
+                    and abs(inc["value"] - cost["value"] - res["value"]) <= _half(inc) + _half(cost) + _half(res) + EPS
+                ):
                     no_fin_table = True
         for (year, basis), rows in columns.items():
             t, inc, cost, fin = parts(year, basis, rows)
             res, netto = t.get("arets_resultat"), t.get("verksamhetens_netto")
             if inc and cost and netto:
                 expected = inc["value"] - cost["value"]
-                out.append(_finding("resultat", [netto, inc, cost], expected, netto["value"],
-                                    _half(inc) + _half(cost) + _half(netto), "kr",
-                                    f"{section} {year} ({basis}): verksamhetens netto ≠ intäkter − kostnader"))
+                out.append(
+                    _finding(
+                        "resultat",
+                        [netto, inc, cost],
+                        expected,
+                        netto["value"],
+                        _half(inc) + _half(cost) + _half(netto),
+                        "kr",
+                        f"{section} {year} ({basis}): verksamhetens netto ≠ intäkter − kostnader",
+                    )
+                )
             if not (res and inc and cost):
                 continue
             if no_fin_table:
@@ -165,8 +205,17 @@ def check_result(figures: pl.DataFrame) -> list[dict]:
             else:
                 continue
             tol = sum(_half(x) for x in rows_used if x)
-            out.append(_finding("resultat", rows_used, expected, res["value"], tol, "kr",
-                                f"{section} {year} ({basis}): årets resultat ≠ {how}"))
+            out.append(
+                _finding(
+                    "resultat",
+                    rows_used,
+                    expected,
+                    res["value"],
+                    tol,
+                    "kr",
+                    f"{section} {year} ({basis}): årets resultat ≠ {how}",
+                )
+            )
     return out
 
 
@@ -174,24 +223,52 @@ def check_equity_roll(figures: pl.DataFrame) -> list[dict]:
     """Eget kapital vid årets slut = vid årets början + årets resultat; början = förra årets slut."""
     out = []
     stated = _stated(figures)
-    rep = representatives(stated.filter(pl.col("item").is_null() & pl.col("metric").is_in(
-        ["eget_kapital", "eget_kapital_ingaende", "arets_resultat"])))
+    rep = representatives(
+        stated.filter(
+            pl.col("item").is_null()
+            & pl.col("metric").is_in(["eget_kapital", "eget_kapital_ingaende", "arets_resultat"])
+        )
+    )
     for (_forbund, year, basis), rows in _by(rep, "forbund", "year", "basis").items():
         t = {r["metric"]: r for r in rows}
         ek, ing, res = t.get("eget_kapital"), t.get("eget_kapital_ingaende"), t.get("arets_resultat")
         if ek and ing and res:
-            out.append(_finding("eget_kapital_rullning", [ek, ing, res], ing["value"] + res["value"], ek["value"],
-                                _half(ing) + _half(res) + _half(ek), "kr",
-                                f"{year} ({basis}): eget kapital vid årets slut ≠ vid årets början + årets resultat"))
-    closing = {(r["forbund"], r["year"], r["basis"]): r for r in representatives(
-        figures.filter((pl.col("metric") == "eget_kapital") & pl.col("item").is_null())).iter_rows(named=True)}
-    for r in representatives(stated.filter((pl.col("metric") == "eget_kapital_ingaende") & pl.col("item").is_null())).iter_rows(named=True):
+            out.append(
+                _finding(
+                    "eget_kapital_rullning",
+                    [ek, ing, res],
+                    ing["value"] + res["value"],
+                    ek["value"],
+                    _half(ing) + _half(res) + _half(ek),
+                    "kr",
+                    f"{year} ({basis}): eget kapital vid årets slut ≠ vid årets början + årets resultat",
+                )
+            )
+    closing = {
+        (r["forbund"], r["year"], r["basis"]): r
+        for r in representatives(
+            figures.filter((pl.col("metric") == "eget_kapital") & pl.col("item").is_null())
+        ).iter_rows(named=True)
+    }
+    for r in representatives(
+        stated.filter((pl.col("metric") == "eget_kapital_ingaende") & pl.col("item").is_null())
+    ).iter_rows(named=True):
         prev = closing.get((r["forbund"], r["year"] - 1, r["basis"])) or (
-            closing.get((r["forbund"], r["year"] - 1, "härledd")) if r["basis"] == "utfall" else None)
+            closing.get((r["forbund"], r["year"] - 1, "härledd")) if r["basis"] == "utfall" else None
+        )
         # A previous closing derived from this very opening balance proves nothing.
         if prev and r["figure_id"] not in (prev["derived_from"] or ""):
-            out.append(_finding("eget_kapital_rullning", [r, prev], prev["value"], r["value"], _half(r) + _half(prev), "kr",
-                                f"Eget kapital vid början av {r['year']} ≠ eget kapital vid slutet av {r['year'] - 1}"))
+            out.append(
+                _finding(
+                    "eget_kapital_rullning",
+                    [r, prev],
+                    prev["value"],
+                    r["value"],
+                    _half(r) + _half(prev),
+                    "kr",
+                    f"Eget kapital vid början av {r['year']} ≠ eget kapital vid slutet av {r['year'] - 1}",
+                )
+            )
     return out
 
 
@@ -202,9 +279,17 @@ def check_cash(figures: pl.DataFrame) -> list[dict]:
         t = _totals(rows)
         start, flow, end = t.get("likvida_medel_ingaende"), t.get("kassaflode"), t.get("likvida_medel")
         if start and flow and end:
-            out.append(_finding("kassaflode", [flow, start, end], end["value"] - start["value"], flow["value"],
-                                _half(start) + _half(flow) + _half(end), "kr",
-                                f"{section} {year}: årets kassaflöde ≠ förändringen av likvida medel"))
+            out.append(
+                _finding(
+                    "kassaflode",
+                    [flow, start, end],
+                    end["value"] - start["value"],
+                    flow["value"],
+                    _half(start) + _half(flow) + _half(end),
+                    "kr",
+                    f"{section} {year}: årets kassaflöde ≠ förändringen av likvida medel",
+                )
+            )
     return out
 
 
@@ -212,9 +297,14 @@ def check_cost_split(figures: pl.DataFrame) -> list[dict]:
     """Administration + individinriktat + strukturövergripande (+ ej fördelat) = verksamhetens kostnader."""
     out = []
     rep = representatives(figures.filter(pl.col("item").is_null() & pl.col("basis").is_in(["utfall", "härledd"])))
-    totals = _stated(figures).filter(
-        (pl.col("metric") == "verksamhetens_kostnader") & pl.col("item").is_null() & (pl.col("basis") == "utfall")
-    ).sort("precision", "line")
+    totals = (
+        _stated(figures)
+        .filter(
+            (pl.col("metric") == "verksamhetens_kostnader") & pl.col("item").is_null() & (pl.col("basis") == "utfall")
+        )
+        .with_columns(pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"))
+        .sort("precision", "_rank", "line")
+    )
     for (_forbund, year), rows in _by(rep, "forbund", "year").items():
         t = {r["metric"]: r for r in rows}
         parts = [t[m] for m in COST_CATEGORIES.values() if m in t]
@@ -225,35 +315,52 @@ def check_cost_split(figures: pl.DataFrame) -> list[dict]:
         total = same_doc.row(0, named=True) if same_doc.height else t.get("verksamhetens_kostnader")
         if total:
             expected = sum(p["value"] for p in parts)
-            out.append(_finding("kostnadsfordelning", [total, *parts], expected, total["value"],
-                                sum(_half(p) for p in parts) + _half(total), "kr",
-                                f"{year}: summan av kostnadskategorierna ≠ verksamhetens kostnader"))
+            out.append(
+                _finding(
+                    "kostnadsfordelning",
+                    [total, *parts],
+                    expected,
+                    total["value"],
+                    sum(_half(p) for p in parts) + _half(total),
+                    "kr",
+                    f"{year}: summan av kostnadskategorierna ≠ verksamhetens kostnader",
+                )
+            )
     return out
 
 
-_COMPUTED_COMPARABLE = {
-    m for m in METRICS if METRICS[m].unit == "%" or m == "kostnad_per_deltagare"
-}
+_COMPUTED_COMPARABLE = {m for m in METRICS if METRICS[m].unit == "%" or m == "kostnad_per_deltagare"}
 
 
 def check_stated_vs_computed(figures: pl.DataFrame) -> list[dict]:
     """A percentage (or cost per participant) the report states vs the one its own parts give."""
     out = []
     key = ("forbund", "year", "period", "metric", "item", "kommun", "age_band")
-    derived = {tuple(r[c] for c in key) + (r["basis"],): r
-               for r in figures.filter(pl.col("derived_from").is_not_null()).iter_rows(named=True)}
+    derived = {
+        (*tuple(r[c] for c in key), r["basis"]): r
+        for r in figures.filter(pl.col("derived_from").is_not_null()).iter_rows(named=True)
+    }
     stated = _stated(figures).filter(pl.col("metric").is_in(list(_COMPUTED_COMPARABLE)))
     for _k, rows in _by(stated, *key, "basis", "value").items():
         r = rows[0]
         bases = ("härledd",) if r["basis"] == "utfall" else (r["basis"],)
         for b in bases:
-            d = derived.get(tuple(r[c] for c in key) + (b,))
+            d = derived.get((*tuple(r[c] for c in key), b))
             if d:
                 what = METRICS[r["metric"]].label.lower()
                 where = ", ".join(f"rad {x['line']}" for x in rows)
-                out.append(_finding("andel", [*rows, d], d["value"], r["value"], _half(r) + _half(d), r["unit"],
-                                    f"{r['year']}: {what}{' (' + r['item'] + ')' if r['item'] else ''} "
-                                    f"anges som {r['printed']} ({where}) men delarna ger något annat"))
+                out.append(
+                    _finding(
+                        "andel",
+                        [*rows, d],
+                        d["value"],
+                        r["value"],
+                        _half(r) + _half(d),
+                        r["unit"],
+                        f"{r['year']}: {what}{' (' + r['item'] + ')' if r['item'] else ''} "
+                        f"anges som {r['printed']} ({where}) men delarna ger något annat",
+                    )
+                )
     return out
 
 
@@ -265,14 +372,25 @@ def check_parts(figures: pl.DataFrame) -> list[dict]:
     """
     out = []
     stated = _stated(figures)
-    groups = _by(stated.filter(pl.col("part_of").is_not_null()),
-                 "document", "section", "year", "basis", "period", "metric", "part_of")
+    groups = _by(
+        stated.filter(pl.col("part_of").is_not_null()),
+        "document",
+        "section",
+        "year",
+        "basis",
+        "period",
+        "metric",
+        "part_of",
+    )
     resolved: list[tuple[str, list[dict], dict]] = []
     orphans: dict[tuple, list[dict]] = defaultdict(list)
     for (doc, section, year, basis, period, metric, parent), rows in groups.items():
         candidates = stated.filter(
-            (pl.col("document") == doc) & (pl.col("year") == year) & (pl.col("basis") == basis)
-            & (pl.col("period") == period) & (pl.col("metric") == metric)
+            (pl.col("document") == doc)
+            & (pl.col("year") == year)
+            & (pl.col("basis") == basis)
+            & (pl.col("period") == period)
+            & (pl.col("metric") == metric)
         )
         if parent == "TOTAL":
             candidates = candidates.filter(pl.col("item").is_null() & pl.col("kommun").is_null())
@@ -285,8 +403,11 @@ def check_parts(figures: pl.DataFrame) -> list[dict]:
             orphans[(doc, year, basis, period, metric, parent)].extend(rows)
     for (doc, year, basis, period, metric, parent), rows in orphans.items():
         pool = stated.filter(
-            (pl.col("document") == doc) & (pl.col("year") == year) & (pl.col("basis") == basis)
-            & (pl.col("period") == period) & (pl.col("metric") == metric)
+            (pl.col("document") == doc)
+            & (pl.col("year") == year)
+            & (pl.col("basis") == basis)
+            & (pl.col("period") == period)
+            & (pl.col("metric") == metric)
             & (pl.col("item").is_null() if parent == "TOTAL" else pl.col("item") == parent)
         )
         rows = list({r["item"]: r for r in rows}.values())  # one row per item across sections
@@ -296,10 +417,18 @@ def check_parts(figures: pl.DataFrame) -> list[dict]:
         metric = total["metric"]
         expected = sum(r["value"] for r in rows)
         name = "totalen" if total["item"] is None else f"'{total['item']}'"
-        out.append(_finding("delar_summa", [total, *rows], expected, total["value"],
-                            sum(_half(r) for r in rows) + _half(total), METRICS[metric].unit,
-                            f"{section} {total['year']} ({total['basis']}): {len(rows)} delposter av "
-                            f"{METRICS[metric].label.lower()} summerar inte till {name}"))
+        out.append(
+            _finding(
+                "delar_summa",
+                [total, *rows],
+                expected,
+                total["value"],
+                sum(_half(r) for r in rows) + _half(total),
+                METRICS[metric].unit,
+                f"{section} {total['year']} ({total['basis']}): {len(rows)} delposter av "
+                f"{METRICS[metric].label.lower()} summerar inte till {name}",
+            )
+        )
     return out
 
 
@@ -314,14 +443,24 @@ _SEX_TRIPLES = [
 def check_sex_split(figures: pl.DataFrame) -> list[dict]:
     """Kvinnor + män = total, row by row."""
     out = []
-    for (_doc, section, _line, year, item), rows in _by(_stated(figures), "document", "section", "line", "year", "item").items():
+    for (_doc, section, _line, year, item), rows in _by(
+        _stated(figures), "document", "section", "line", "year", "item"
+    ).items():
         t = {r["metric"]: r for r in rows}
         for total, women, men in _SEX_TRIPLES:
             if total in t and women in t and men in t:
-                out.append(_finding("kon_summa", [t[total], t[women], t[men]], t[women]["value"] + t[men]["value"],
-                                    t[total]["value"], _half(t[women]) + _half(t[men]) + _half(t[total]), "personer",
-                                    f"{section} {year}: kvinnor + män ≠ {METRICS[total].label.lower()}"
-                                    + (f" ({item})" if item else "")))
+                out.append(
+                    _finding(
+                        "kon_summa",
+                        [t[total], t[women], t[men]],
+                        t[women]["value"] + t[men]["value"],
+                        t[total]["value"],
+                        _half(t[women]) + _half(t[men]) + _half(t[total]),
+                        "personer",
+                        f"{section} {year}: kvinnor + män ≠ {METRICS[total].label.lower()}"
+                        + (f" ({item})" if item else ""),
+                    )
+                )
     return out
 
 
@@ -329,14 +468,24 @@ def check_hae(figures: pl.DataFrame) -> list[dict]:
     """The six benefit categories sum to Totalt for each kommun (HÅE are rounded, so a little slack)."""
     out = []
     hae = _stated(figures).filter(pl.col("metric").is_in([*HAE_CATEGORIES, "hae_totalt"]))
-    for (_doc, year, period, band, kommun), rows in _by(hae, "document", "year", "period", "age_band", "kommun").items():
+    for (_doc, year, period, band, kommun), rows in _by(
+        hae, "document", "year", "period", "age_band", "kommun"
+    ).items():
         t = {r["metric"]: r for r in rows}
         if "hae_totalt" not in t:
             continue
         parts = [t[m] for m in HAE_CATEGORIES if m in t]
-        out.append(_finding("hae_summa", [t["hae_totalt"], *parts], sum(p["value"] for p in parts), t["hae_totalt"]["value"],
-                            sum(_half(p) for p in parts) + _half(t["hae_totalt"]), "HÅE",
-                            f"{kommun} {period} {year} ({band} år): kategorierna summerar inte till Totalt"))
+        out.append(
+            _finding(
+                "hae_summa",
+                [t["hae_totalt"], *parts],
+                sum(p["value"] for p in parts),
+                t["hae_totalt"]["value"],
+                sum(_half(p) for p in parts) + _half(t["hae_totalt"]),
+                "HÅE",
+                f"{kommun} {period} {year} ({band} år): kategorierna summerar inte till Totalt",
+            )
+        )
     return out
 
 
@@ -352,7 +501,7 @@ def check_same_figure(figures: pl.DataFrame) -> list[dict]:
         if len(rows) < 2:
             continue
         clusters: list[list[dict]] = []
-        for r in sorted(rows, key=lambda r: (r["precision"], r["document"], r["line"])):
+        for r in sorted(rows, key=lambda r: (r["precision"], section_rank(r["section"]), r["document"], r["line"])):
             for c in clusters:
                 if abs(c[0]["value"] - r["value"]) <= _half(c[0]) + _half(r) + EPS:
                     c.append(r)
@@ -361,25 +510,37 @@ def check_same_figure(figures: pl.DataFrame) -> list[dict]:
                 clusters.append([r])
         if len(clusters) < 2:
             continue
-        clusters.sort(key=lambda c: (-len(c), c[0]["precision"]))
+        clusters.sort(key=lambda c: (-len(c), c[0]["precision"], section_rank(c[0]["section"])))
         ref = clusters[0]
         base = ref[0]
 
-        def places(c: list[dict]) -> str:
+        def places(c: list[dict], base: dict = base) -> str:
             docs = {x["document"] for x in c}
-            return ", ".join((f"{x['document']} " if len(docs) > 1 or x["document"] != base["document"] else "")
-                             + f"rad {x['line']}" for x in c)
+            return ", ".join(
+                (f"{x['document']} " if len(docs) > 1 or x["document"] != base["document"] else "") + f"rad {x['line']}"
+                for x in c
+            )
 
         for other in clusters[1:]:
             o = other[0]
             what = METRICS[base["metric"]].label.lower()
-            extra = (f" ({base['item']})" if base["item"] else "") + \
-                    (f" ({base['basis']})" if base["basis"] != "utfall" else "") + \
-                    (f" ({base['kommun']})" if base["kommun"] else "")
-            out.append(_finding("samma_figur", [*ref, *other], base["value"], o["value"], _half(base) + _half(o),
-                                base["unit"],
-                                f"{base['year']}: {what}{extra} anges som {o['printed']} ({places(other)}) "
-                                f"men som {base['printed']} ({places(ref)}) [{base['document']}]"))
+            extra = (
+                (f" ({base['item']})" if base["item"] else "")
+                + (f" ({base['basis']})" if base["basis"] != "utfall" else "")
+                + (f" ({base['kommun']})" if base["kommun"] else "")
+            )
+            out.append(
+                _finding(
+                    "samma_figur",
+                    [*ref, *other],
+                    base["value"],
+                    o["value"],
+                    _half(base) + _half(o),
+                    base["unit"],
+                    f"{base['year']}: {what}{extra} anges som {o['printed']} ({places(other)}) "
+                    f"men som {base['printed']} ({places(ref)}) [{base['document']}]",
+                )
+            )
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def write_build(dataset: Dataset, build_dir: Path = BUILD_DIR, data_dir: Path = 
     for name in TABLES:
         dataset.table(name).write_parquet(build_dir / f"{name}.parquet")
     manifest = {"source_hash": source_hash(data_dir), "rows": {n: dataset.table(n).height for n in TABLES}}
-    (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (build_dir / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def build_is_fresh(build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> bool:
@@ -88,8 +91,6 @@ def load_dataset(data_dir: Path = DATA_DIR, build_dir: Path = BUILD_DIR) -> Data
     if build_is_fresh(build_dir, data_dir):
         return read_build(build_dir)
     dataset = build_dataset(data_dir)
-    try:
+    with contextlib.suppress(OSError):  # a read-only deployment still works, from memory
         write_build(dataset, build_dir, data_dir)
-    except OSError:
-        pass  # a read-only deployment still works, from memory
     return dataset

@@ -17,10 +17,11 @@ from lib.schema import FIGURES_SCHEMA, conform
 Key = tuple
 
 # Prefer the financial statements when a figure is printed in several places.
-_SECTION_RANK = ("resultaträkning", "balansräkning", "kassaflöde", "not", "drift", "översikt")
+_SECTION_RANK = ("resultaträkning", "balansräkning", "kassaflöde", "not", "drift", "tilläggsupplysningar", "översikt")
 
 
-def _section_rank(section: str) -> int:
+def section_rank(section: str) -> int:
+    """Lower is more authoritative: financial statements, notes, tables, then narrative text."""
     s = section.lower()
     return next((i for i, word in enumerate(_SECTION_RANK) if word in s), len(_SECTION_RANK))
 
@@ -40,7 +41,7 @@ def representatives(figures: pl.DataFrame) -> pl.DataFrame:
         return figures
     ordered = figures.with_columns(
         pl.col("derived_from").is_not_null().alias("_derived"),
-        pl.col("section").map_elements(_section_rank, return_dtype=pl.Int32).alias("_rank"),
+        pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"),
         pl.int_range(pl.len()).alias("_i"),
     ).sort(["_derived", "precision", "_rank", "document", "line"], nulls_last=True)
     keep: list[int] = []
@@ -67,8 +68,17 @@ def _lookup(figures: pl.DataFrame) -> dict[Key, dict]:
     return out
 
 
-def _row(template: dict, metric: str, value: float, unit: str, sources: Iterable[dict], basis: str | None = None,
-         precision: float | None = None, note: str | None = None, **overrides) -> dict:
+def _row(
+    template: dict,
+    metric: str,
+    value: float,
+    unit: str,
+    sources: Iterable[dict],
+    basis: str | None = None,
+    precision: float | None = None,
+    note: str | None = None,
+    **overrides,
+) -> dict:
     srcs = list(sources)
     bases = {s["basis"] for s in srcs}
     if basis is None:
@@ -101,8 +111,17 @@ def _row(template: dict, metric: str, value: float, unit: str, sources: Iterable
     )
     row.update(overrides)
     row["figure_id"] = "härledd:" + ":".join(
-        str(x) for x in (row["forbund"], row["year"], row["metric"], row["basis"], row["period"],
-                         row["item"] or "", row["kommun"] or "", row["age_band"] or "")
+        str(x)
+        for x in (
+            row["forbund"],
+            row["year"],
+            row["metric"],
+            row["basis"],
+            row["period"],
+            row["item"] or "",
+            row["kommun"] or "",
+            row["age_band"] or "",
+        )
     ).rstrip(":")
     return row
 
@@ -138,7 +157,9 @@ class Deriver:
     def _all(self) -> pl.DataFrame:
         if not self.rows:
             return self.figures
-        return pl.concat([self.figures, conform(pl.DataFrame(self.rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA)])
+        return pl.concat(
+            [self.figures, conform(pl.DataFrame(self.rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA)]
+        )
 
     def _add(self, rows: list[dict]) -> None:
         self.rows.extend(rows)
@@ -154,24 +175,34 @@ class Deriver:
             self.cost_per_participant,
         ):
             self._add(step())
-        return conform(pl.DataFrame(self.rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA) if self.rows else \
-            pl.DataFrame(schema=FIGURES_SCHEMA)
+        return (
+            conform(pl.DataFrame(self.rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA)
+            if self.rows
+            else pl.DataFrame(schema=FIGURES_SCHEMA)
+        )
 
     # -- steps -----------------------------------------------------------------------------
 
     def totals_from_parts(self) -> list[dict]:
-        """A total that the report gives only as parts: medlemsbidrag from members, finished participants from insatser."""
+        """A total given only as parts: medlemsbidrag from members, finished participants from insatser."""
         out = []
         figs = self.figures.filter(pl.col("derived_from").is_null())
-        for metric in ("medlemsbidrag", "avslutade_deltagare", "avslutade_stegforflyttning", "avslutade_arbete_studier"):
+        for metric in (
+            "medlemsbidrag",
+            "avslutade_deltagare",
+            "avslutade_stegforflyttning",
+            "avslutade_arbete_studier",
+        ):
             m = figs.filter(pl.col("metric") == metric)
-            totals = {(r["forbund"], r["year"], r["basis"]) for r in m.filter(pl.col("item").is_null()).iter_rows(named=True)}
+            totals = {
+                (r["forbund"], r["year"], r["basis"]) for r in m.filter(pl.col("item").is_null()).iter_rows(named=True)
+            }
             parts = m.filter(
                 pl.col("item").is_not_null()
                 & ((pl.col("part_of") == "TOTAL") | (pl.col("item_kind") == "medlem"))
                 & pl.col("qualifier").is_null()
             ).unique(subset=["forbund", "year", "basis", "document", "item"], keep="first", maintain_order=True)
-            for (forbund, year, basis, document), grp in parts.group_by(
+            for (forbund, year, basis, _document), grp in parts.group_by(
                 ["forbund", "year", "basis", "document"], maintain_order=True
             ):
                 if (forbund, year, basis) in totals:
@@ -179,8 +210,16 @@ class Deriver:
                 rows = list(grp.iter_rows(named=True))
                 totals.add((forbund, year, basis))
                 template = {**rows[0], "item": None, "item_kind": None}
-                out.append(_row(template, metric, sum(r["value"] for r in rows), rows[0]["unit"], rows,
-                                note=f"Summa av {len(rows)} delposter: " + ", ".join(r["item"] for r in rows)))
+                out.append(
+                    _row(
+                        template,
+                        metric,
+                        sum(r["value"] for r in rows),
+                        rows[0]["unit"],
+                        rows,
+                        note=f"Summa av {len(rows)} delposter: " + ", ".join(r["item"] for r in rows),
+                    )
+                )
         return out
 
     def medlemsbidrag_from_income(self) -> list[dict]:
@@ -191,13 +230,30 @@ class Deriver:
             return out
         look = _lookup(self._all())
         for f in flagged.iter_rows(named=True):
-            have = {k[1] for k in look if k[0] == f["forbund"] and k[3] == "medlemsbidrag" and k[4] == "utfall" and k[5] is None}
+            have = {
+                k[1]
+                for k in look
+                if k[0] == f["forbund"] and k[3] == "medlemsbidrag" and k[4] == "utfall" and k[5] is None
+            }
             for k, r in look.items():
-                if k[0] == f["forbund"] and k[3] == "verksamhetens_intakter" and k[4] == "utfall" and k[5] is None \
-                        and k[1] not in have:
-                    out.append(_row(r, "medlemsbidrag", r["value"], "kr", [r],
-                                    note=f"Rapporten anger att intäkterna består av medlemsavgifterna "
-                                         f"({f['income_is_medlemsbidrag_document']} rad {f['income_is_medlemsbidrag_line']})"))
+                if (
+                    k[0] == f["forbund"]
+                    and k[3] == "verksamhetens_intakter"
+                    and k[4] == "utfall"
+                    and k[5] is None
+                    and k[1] not in have
+                ):
+                    out.append(
+                        _row(
+                            r,
+                            "medlemsbidrag",
+                            r["value"],
+                            "kr",
+                            [r],
+                            note=f"Rapporten anger att intäkterna består av medlemsavgifterna "
+                            f"({f['income_is_medlemsbidrag_document']} rad {f['income_is_medlemsbidrag_line']})",
+                        )
+                    )
         return out
 
     def eget_kapital(self) -> list[dict]:
@@ -212,15 +268,24 @@ class Deriver:
         for forbund in forbunds:
             # Plan and budget path: medel att disponera − kostnader, both from the same plan document.
             plan_rows = self._all().filter(
-                (pl.col("forbund") == forbund) & pl.col("basis").is_in(["budget", "plan"]) & pl.col("item").is_null()
+                (pl.col("forbund") == forbund)
+                & pl.col("basis").is_in(["budget", "plan"])
+                & pl.col("item").is_null()
                 & pl.col("metric").is_in(["medel_att_disponera", "verksamhetens_kostnader", "eget_kapital"])
             )
-            for (document, y, basis), grp in plan_rows.group_by(["document", "year", "basis"], maintain_order=True):
+            for (_document, y, basis), grp in plan_rows.group_by(["document", "year", "basis"], maintain_order=True):
                 by_metric = {r["metric"]: r for r in grp.iter_rows(named=True)}
                 m, c = by_metric.get("medel_att_disponera"), by_metric.get("verksamhetens_kostnader")
                 if m and c and "eget_kapital" not in by_metric:
-                    r = _row(m, "eget_kapital", m["value"] - c["value"], "kr", [m, c], basis=basis,
-                             note="Planerat eget kapital vid årets slut: medel att disponera minus kostnader")
+                    r = _row(
+                        m,
+                        "eget_kapital",
+                        m["value"] - c["value"],
+                        "kr",
+                        [m, c],
+                        basis=basis,
+                        note="Planerat eget kapital vid årets slut: medel att disponera minus kostnader",
+                    )
                     out.append(r)
                     look[(forbund, y, "helår", "eget_kapital", basis, None, None, None)] = r
             years = sorted({k[1] for k in look if k[0] == forbund and k[4] == "utfall"})
@@ -230,14 +295,29 @@ class Deriver:
             for y in years:
                 if get(forbund, y, "eget_kapital", "utfall") or get(forbund, y, "eget_kapital", "härledd"):
                     continue
-                ing, res = get(forbund, y, "eget_kapital_ingaende", "utfall"), get(forbund, y, "arets_resultat", "utfall")
+                ing, res = (
+                    get(forbund, y, "eget_kapital_ingaende", "utfall"),
+                    get(forbund, y, "arets_resultat", "utfall"),
+                )
                 nxt = get(forbund, y + 1, "eget_kapital_ingaende", "utfall")
                 if ing and res:
-                    r = _row(ing, "eget_kapital", ing["value"] + res["value"], "kr", [ing, res],
-                             note="Eget kapital vid årets början plus årets resultat")
+                    r = _row(
+                        ing,
+                        "eget_kapital",
+                        ing["value"] + res["value"],
+                        "kr",
+                        [ing, res],
+                        note="Eget kapital vid årets början plus årets resultat",
+                    )
                 elif nxt:
-                    r = _row({**nxt, "year": y}, "eget_kapital", nxt["value"], "kr", [nxt],
-                             note=f"Eget kapital vid början av {y + 1}")
+                    r = _row(
+                        {**nxt, "year": y},
+                        "eget_kapital",
+                        nxt["value"],
+                        "kr",
+                        [nxt],
+                        note=f"Eget kapital vid början av {y + 1}",
+                    )
                 else:
                     continue
                 out.append(r)
@@ -249,9 +329,17 @@ class Deriver:
                 res = get(forbund, y, "arets_resultat", "utfall")
                 if not (cur and res):
                     break
-                if not (get(forbund, y - 1, "eget_kapital", "utfall") or get(forbund, y - 1, "eget_kapital", "härledd")):
-                    r = _row({**res, "year": y - 1}, "eget_kapital", cur["value"] - res["value"], "kr", [cur, res],
-                             note=f"Eget kapital vid slutet av {y} minus årets resultat {y}")
+                if not (
+                    get(forbund, y - 1, "eget_kapital", "utfall") or get(forbund, y - 1, "eget_kapital", "härledd")
+                ):
+                    r = _row(
+                        {**res, "year": y - 1},
+                        "eget_kapital",
+                        cur["value"] - res["value"],
+                        "kr",
+                        [cur, res],
+                        note=f"Eget kapital vid slutet av {y} minus årets resultat {y}",
+                    )
                     out.append(r)
                     look[(forbund, y - 1, "helår", "eget_kapital", "härledd", None, None, None)] = r
                 y -= 1
@@ -277,8 +365,16 @@ class Deriver:
                 if not part or (category == "ej_fordelad" and not any(r["value"] for r in part)):
                     continue
                 template = {**part[0], "item": None, "item_kind": None}
-                out.append(_row(template, metric, sum(r["value"] for r in part), "kr", part,
-                                note=f"Summa av {len(part)} rader enligt kostnadsmappningen"))
+                out.append(
+                    _row(
+                        template,
+                        metric,
+                        sum(r["value"] for r in part),
+                        "kr",
+                        part,
+                        note=f"Summa av {len(part)} rader enligt kostnadsmappningen",
+                    )
+                )
         return out
 
     def ratios(self) -> list[dict]:
@@ -290,37 +386,80 @@ class Deriver:
             forbund, year, period, metric, basis, item, kommun, band = k
             if metric == "eget_kapital" and item is None:
                 actual = basis in ("utfall", "härledd")
-                den = (look.get((forbund, year, period, "medlemsbidrag", "utfall", None, None, None))
-                       or look.get((forbund, year, period, "medlemsbidrag", "härledd", None, None, None))) if actual \
+                den = (
+                    (
+                        look.get((forbund, year, period, "medlemsbidrag", "utfall", None, None, None))
+                        or look.get((forbund, year, period, "medlemsbidrag", "härledd", None, None, None))
+                    )
+                    if actual
                     else look.get((forbund, year, period, "medlemsbidrag", basis, None, None, None))
+                )
                 if den and den["value"]:
-                    out.append(_row(r, "eget_kapital_andel", 100 * r["value"] / den["value"], "%", [r, den],
-                                    basis=None if actual else basis, precision=_ratio_precision(r, den),
-                                    note="Eget kapital vid årets slut delat med årets medlemsbidrag"))
+                    out.append(
+                        _row(
+                            r,
+                            "eget_kapital_andel",
+                            100 * r["value"] / den["value"],
+                            "%",
+                            [r, den],
+                            basis=None if actual else basis,
+                            precision=_ratio_precision(r, den),
+                            note="Eget kapital vid årets slut delat med årets medlemsbidrag",
+                        )
+                    )
             if metric == "summa_tillgangar" and item is None and basis == "utfall":
-                ek = look.get((forbund, year, period, "eget_kapital", "utfall", None, None, None)) or \
-                    look.get((forbund, year, period, "eget_kapital", "härledd", None, None, None))
+                ek = look.get((forbund, year, period, "eget_kapital", "utfall", None, None, None)) or look.get(
+                    (forbund, year, period, "eget_kapital", "härledd", None, None, None)
+                )
                 if ek and r["value"]:
-                    out.append(_row(r, "soliditet", 100 * ek["value"] / r["value"], "%", [ek, r],
-                                    precision=_ratio_precision(ek, r), note="Eget kapital delat med summa tillgångar"))
+                    out.append(
+                        _row(
+                            r,
+                            "soliditet",
+                            100 * ek["value"] / r["value"],
+                            "%",
+                            [ek, r],
+                            precision=_ratio_precision(ek, r),
+                            note="Eget kapital delat med summa tillgångar",
+                        )
+                    )
             if metric == "hae_totalt":
                 pop = look.get((forbund, year, period, "folkmangd", basis, item, kommun, band))
                 if pop and pop["value"]:
-                    out.append(_row(r, "hae_andel", 100 * r["value"] / pop["value"], "%", [r, pop],
-                                    precision=_ratio_precision(r, pop), note="Helårsekvivalenter delat med folkmängden"))
+                    out.append(
+                        _row(
+                            r,
+                            "hae_andel",
+                            100 * r["value"] / pop["value"],
+                            "%",
+                            [r, pop],
+                            precision=_ratio_precision(r, pop),
+                            note="Helårsekvivalenter delat med folkmängden",
+                        )
+                    )
             if metric in COST_CATEGORIES.values() and item is None and (forbund, year, basis) not in seen:
                 seen.add((forbund, year, basis))
-                parts = [look.get((forbund, year, period, m, basis, None, None, None)) for m in COST_CATEGORIES.values()]
+                parts = [
+                    look.get((forbund, year, period, m, basis, None, None, None)) for m in COST_CATEGORIES.values()
+                ]
                 parts = [p for p in parts if p]
                 total = sum(p["value"] for p in parts)
                 for p in parts:
                     if p["metric"] == "kostnad_ej_fordelad" or not total:
                         continue
                     tot = {"value": total, "precision": sum(rounding_step(q) for q in parts)}
-                    out.append(_row(p, p["metric"] + "_andel", 100 * p["value"] / total, "%", parts,
-                                    basis=None if basis in ("utfall", "härledd") else basis,
-                                    precision=_ratio_precision(p, tot),
-                                    note="Andel av summan av kostnadskategorierna"))
+                    out.append(
+                        _row(
+                            p,
+                            p["metric"] + "_andel",
+                            100 * p["value"] / total,
+                            "%",
+                            parts,
+                            basis=None if basis in ("utfall", "härledd") else basis,
+                            precision=_ratio_precision(p, tot),
+                            note="Andel av summan av kostnadskategorierna",
+                        )
+                    )
         return out
 
     def outcome_shares(self) -> list[dict]:
@@ -333,14 +472,23 @@ class Deriver:
             "avslutade_stegforflyttning": "avslutade_stegforflyttning_andel",
         }
         for k, r in look.items():
-            forbund, year, period, metric, basis, item, kommun, band = k
+            forbund, year, period, metric, basis, item, _kommun, _band = k
             if metric in pairs and r["qualifier"] is None:
-                fin = look.get((forbund, year, period, "avslutade_deltagare", basis, item, None, None)) or \
-                    look.get((forbund, year, period, "avslutade_deltagare", "härledd", item, None, None))
+                fin = look.get((forbund, year, period, "avslutade_deltagare", basis, item, None, None)) or look.get(
+                    (forbund, year, period, "avslutade_deltagare", "härledd", item, None, None)
+                )
                 if fin and fin["value"] and fin["qualifier"] is None:
-                    out.append(_row(r, pairs[metric], 100 * r["value"] / fin["value"], "%", [r, fin],
-                                    precision=_ratio_precision(r, fin),
-                                    note=f"Andel av avslutade deltagare ({r['definition']})"))
+                    out.append(
+                        _row(
+                            r,
+                            pairs[metric],
+                            100 * r["value"] / fin["value"],
+                            "%",
+                            [r, fin],
+                            precision=_ratio_precision(r, fin),
+                            note=f"Andel av avslutade deltagare ({r['definition']})",
+                        )
+                    )
         return out
 
     def cost_per_participant(self) -> list[dict]:
@@ -348,18 +496,28 @@ class Deriver:
         out = []
         look = _lookup(self._all())
         for k, r in look.items():
-            forbund, year, period, metric, basis, item, kommun, band = k
+            forbund, year, period, metric, basis, item, _kommun, _band = k
             if metric == "deltagare" and basis == "utfall" and r["qualifier"] is None and r["value"]:
                 if item is None:
-                    cost = look.get((forbund, year, period, "kostnad_individinriktat", "utfall", None, None, None)) or \
-                        look.get((forbund, year, period, "kostnad_individinriktat", "härledd", None, None, None))
+                    cost = look.get(
+                        (forbund, year, period, "kostnad_individinriktat", "utfall", None, None, None)
+                    ) or look.get((forbund, year, period, "kostnad_individinriktat", "härledd", None, None, None))
                     note = "Kostnad för individinriktade insatser delat med antal deltagare"
                 else:
                     cost = look.get((forbund, year, period, "drift_kostnad", "utfall", item, None, None))
                     note = "Insatsens kostnad delat med dess deltagare"
                 if cost:
-                    out.append(_row(r, "kostnad_per_deltagare", cost["value"] / r["value"], "kr", [cost, r],
-                                    precision=_ratio_precision(cost, r, scale=1.0), note=note))
+                    out.append(
+                        _row(
+                            r,
+                            "kostnad_per_deltagare",
+                            cost["value"] / r["value"],
+                            "kr",
+                            [cost, r],
+                            precision=_ratio_precision(cost, r, scale=1.0),
+                            note=note,
+                        )
+                    )
         return out
 
 
@@ -368,4 +526,4 @@ def derive(figures: pl.DataFrame, forbund: pl.DataFrame, mappings: pl.DataFrame)
     return Deriver(figures, forbund, mappings).run()
 
 
-__all__ = ["derive", "representatives", "SPLIT_CATEGORY"]
+__all__ = ["SPLIT_CATEGORY", "derive", "representatives"]

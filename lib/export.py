@@ -23,7 +23,9 @@ def locator(df: pl.DataFrame) -> pl.Expr:
         .otherwise(
             pl.concat_str(
                 [
-                    pl.when(pl.col("page").is_not_null()).then(pl.format("s. {}, ", pl.col("page"))).otherwise(pl.lit("")),
+                    pl.when(pl.col("page").is_not_null())
+                    .then(pl.format("s. {}, ", pl.col("page")))
+                    .otherwise(pl.lit("")),
                     pl.format("rad {}", pl.col("line")),
                 ]
             )
@@ -36,17 +38,48 @@ def figures_table(ds: Dataset) -> pl.DataFrame:
     """The tidy figures with the export column order (the contract documented in the README)."""
     f = ds.figures
     return f.select(
-        "forbund", "year", "metric", "value", "unit", "basis", "document", locator(f), "label",
+        "forbund",
+        "year",
+        "metric",
+        "value",
+        "unit",
+        "basis",
+        "document",
+        locator(f),
+        "label",
         pl.when(pl.col("item_kind") == "insats").then(pl.col("item")).otherwise(None).alias("insats"),
-        "kommun", "period", "age_band", "item", "item_kind", "definition", "qualifier", "printed", "printed_unit",
-        "section", "line", "page", "derived_from", "note", "figure_id",
+        "kommun",
+        "period",
+        "age_band",
+        "item",
+        "item_kind",
+        "definition",
+        "qualifier",
+        "printed",
+        "printed_unit",
+        "section",
+        "line",
+        "page",
+        "derived_from",
+        "note",
+        "figure_id",
     )
 
 
 def findings_table(ds: Dataset) -> pl.DataFrame:
     return ds.findings.with_columns(pl.col("figure_ids").list.join("; ")).select(
-        "forbund", "year", "check", "severity", "description", "expected", "found", "difference", "tolerance",
-        "unit", "sources", "figure_ids",
+        "forbund",
+        "year",
+        "check",
+        "severity",
+        "description",
+        "expected",
+        "found",
+        "difference",
+        "tolerance",
+        "unit",
+        "sources",
+        "figure_ids",
     )
 
 

@@ -48,7 +48,6 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "found": pl.Float64(),
     "difference": pl.Float64(),
     "tolerance": pl.Float64(),
-    "severity": pl.String(),
     "unit": pl.String(),
     "figure_ids": pl.List(pl.String()),
     "sources": pl.String(),
@@ -108,9 +107,26 @@ MEMBERS_SCHEMA: dict[str, pl.DataType] = {
 
 # Columns of a per-document source file under data/figures/ (everything is read as text).
 SOURCE_COLUMNS: tuple[str, ...] = (
-    "section", "line", "label", "metric", "year", "basis", "period", "item", "item_kind",
-    "part_of", "kommun", "age_band", "definition", "printed", "printed_unit", "value",
-    "negate", "qualifier", "page", "note",
+    "section",
+    "line",
+    "label",
+    "metric",
+    "year",
+    "basis",
+    "period",
+    "item",
+    "item_kind",
+    "part_of",
+    "kommun",
+    "age_band",
+    "definition",
+    "printed",
+    "printed_unit",
+    "value",
+    "negate",
+    "qualifier",
+    "page",
+    "note",
 )
 SOURCE_REQUIRED: tuple[str, ...] = ("section", "line", "label", "metric", "year", "basis", "printed", "printed_unit")
 SOURCE_KEY: tuple[str, ...] = ("section", "line", "metric", "year", "basis", "period", "item", "kommun", "age_band")

@@ -99,7 +99,7 @@ def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -
             if len(cells) != len(header):
                 problems.append(Problem(name, rownum, f"har {len(cells)} fält, rubriken har {len(header)}"))
                 continue
-            out.append((rownum, {h: c.strip() for h, c in zip(header, cells)}))
+            out.append((rownum, {h: c.strip() for h, c in zip(header, cells, strict=False)}))
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num, f"trasig CSV: {exc}"))
     return out
@@ -196,14 +196,16 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
     mappings = _load_table(
         data_dir / "cost_mappings.csv", MAPPINGS_SCHEMA, ("document", "year", "metric", "section", "item"), problems
     )
-    doc_forbund = dict(zip(documents["document"], documents["forbund"]))
+    doc_forbund = dict(zip(documents["document"], documents["forbund"], strict=False))
     missing_forbund = set(FORBUND_SLUGS) - set(forbund["forbund"])
     if missing_forbund and forbund.height:
         problems.append(Problem(_display(data_dir / "forbund.csv"), None, f"saknar förbund: {sorted(missing_forbund)}"))
     bad_cat = mappings.filter(~pl.col("category").is_in(list(MAPPING_CATEGORIES)))
     if bad_cat.height:
         problems.append(
-            Problem(_display(data_dir / "cost_mappings.csv"), None, f"okänd kategori: {sorted(set(bad_cat['category']))}")
+            Problem(
+                _display(data_dir / "cost_mappings.csv"), None, f"okänd kategori: {sorted(set(bad_cat['category']))}"
+            )
         )
 
     figure_rows: list[dict[str, object]] = []

@@ -13,8 +13,12 @@ def _derived(tmp_path, figures, mappings=None, income_flag=""):
 
 
 def _one(df, metric, year, basis="härledd", item=None):
-    rows = df.filter((pl.col("metric") == metric) & (pl.col("year") == year) & (pl.col("basis") == basis)
-                     & (pl.col("item").is_null() if item is None else pl.col("item") == item))
+    rows = df.filter(
+        (pl.col("metric") == metric)
+        & (pl.col("year") == year)
+        & (pl.col("basis") == basis)
+        & (pl.col("item").is_null() if item is None else pl.col("item") == item)
+    )
     assert rows.height == 1, rows
     return rows.row(0, named=True)
 
@@ -23,7 +27,10 @@ def test_equity_ratio_and_soliditet(tmp_path):
     d = _derived(tmp_path, {"alfa-ar-2023": consistent_report()})
     r = _one(d, "eget_kapital_andel", 2023)
     assert r["value"] == pytest.approx(100 * 2_670_000 / 3_760_000)
-    assert r["derived_from"] == "alfa-ar-2023:22:eget_kapital:2023:utfall:helår + alfa-ar-2023:33:medlemsbidrag:2023:utfall:helår"
+    assert (
+        r["derived_from"]
+        == "alfa-ar-2023:22:eget_kapital:2023:utfall:helår + alfa-ar-2023:33:medlemsbidrag:2023:utfall:helår"
+    )
     assert _one(d, "soliditet", 2023)["value"] == pytest.approx(100 * 2670 / 2842)
 
 
@@ -34,7 +41,10 @@ def test_equity_from_next_opening_then_rolled_back(tmp_path):
 
 
 def test_equity_from_opening_plus_result(tmp_path):
-    rows = [fig(BR, 1, "eget_kapital_ingaende", 2023, "843 007", "kr"), fig(BR, 2, "arets_resultat", 2023, "-350 632", "kr")]
+    rows = [
+        fig(BR, 1, "eget_kapital_ingaende", 2023, "843 007", "kr"),
+        fig(BR, 2, "arets_resultat", 2023, "-350 632", "kr"),
+    ]
     d = _derived(tmp_path, {"beta-ar-2023": rows})
     assert _one(d, "eget_kapital", 2023)["value"] == 492_375
 
@@ -80,10 +90,20 @@ def test_cost_split_from_mapping_with_unknown_categories_left_out(tmp_path):
         fig(sec, 3, "drift_kostnad", 2023, "12 540", "kr", item="Okänd", item_kind="insats"),
     ]
     mapping = [
-        {"forbund": "sydnarke", "document": "beta-ar-2023", "year": "2023", "metric": "drift_kostnad", "section": sec,
-         "item": i, "category": c, "reason": "test", "line": str(n)}
-        for n, (i, c) in enumerate([("Team A", "individinriktat"), ("Struktur", "strukturovergripande"),
-                                    ("Okänd", "ej_fordelad")], start=1)
+        {
+            "forbund": "sydnarke",
+            "document": "beta-ar-2023",
+            "year": "2023",
+            "metric": "drift_kostnad",
+            "section": sec,
+            "item": i,
+            "category": c,
+            "reason": "test",
+            "line": str(n),
+        }
+        for n, (i, c) in enumerate(
+            [("Team A", "individinriktat"), ("Struktur", "strukturovergripande"), ("Okänd", "ej_fordelad")], start=1
+        )
     ]
     d = _derived(tmp_path, {"beta-ar-2023": rows}, mapping)
     assert _one(d, "kostnad_individinriktat", 2023)["value"] == 1_086_516
@@ -113,11 +133,31 @@ def test_outcome_share_of_finished_and_cost_per_participant(tmp_path):
 def test_finished_totals_from_insatser_across_sections(tmp_path):
     rows = [
         fig("Team A", 1, "avslutade_deltagare", 2023, "59", "personer", item="A", item_kind="insats", part_of="TOTAL"),
-        fig("Team A", 2, "avslutade_stegforflyttning", 2023, "56", "personer", item="A", item_kind="insats",
-            part_of="TOTAL", definition="positiv stegförflyttning"),
+        fig(
+            "Team A",
+            2,
+            "avslutade_stegforflyttning",
+            2023,
+            "56",
+            "personer",
+            item="A",
+            item_kind="insats",
+            part_of="TOTAL",
+            definition="positiv stegförflyttning",
+        ),
         fig("Team B", 3, "avslutade_deltagare", 2023, "33", "personer", item="B", item_kind="insats", part_of="TOTAL"),
-        fig("Team B", 4, "avslutade_stegforflyttning", 2023, "16", "personer", item="B", item_kind="insats",
-            part_of="TOTAL", definition="positiv stegförflyttning"),
+        fig(
+            "Team B",
+            4,
+            "avslutade_stegforflyttning",
+            2023,
+            "16",
+            "personer",
+            item="B",
+            item_kind="insats",
+            part_of="TOTAL",
+            definition="positiv stegförflyttning",
+        ),
     ]
     d = _derived(tmp_path, {"beta-ar-2023": rows})
     assert _one(d, "avslutade_deltagare", 2023)["value"] == 92

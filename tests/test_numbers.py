@@ -53,7 +53,7 @@ def _swedish(n: int) -> str:
     return sign + digits
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from(["-", "\u2212", "- ", "\u2212 "]))
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from(["-", "\u2212", "- ", "\u2212 "]))
 def test_round_trip_integers_with_any_minus(n, minus):
     printed = _swedish(n).replace("-", minus, 1) if n < 0 else _swedish(n)
     assert parse_number(printed) == n

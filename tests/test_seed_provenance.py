@@ -18,7 +18,7 @@ def seed_lines() -> dict[str, list[str]]:
     docs = load_sources().documents
     return {
         d: (SEEDS / f).read_text(encoding="utf-8").split("\n")
-        for d, f in zip(docs["document"], docs["source_file"])
+        for d, f in zip(docs["document"], docs["source_file"], strict=False)
     }
 
 

@@ -41,7 +41,10 @@ def _problems(tmp_path, rows, doc="alfa-ar-2023"):
     ("row", "message"),
     [
         (fig(RR, 1, "no_such_metric", 2023, "1", "kr"), "okänt mått 'no_such_metric'"),
-        (fig(RR, 1, "medlemsbidrag", 2023, "1", "%"), "'printed_unit' för medlemsbidrag måste vara kr eller tkr eller mkr"),
+        (
+            fig(RR, 1, "medlemsbidrag", 2023, "1", "%"),
+            "'printed_unit' för medlemsbidrag måste vara kr eller tkr eller mkr",
+        ),
         (fig(RR, 1, "medlemsbidrag", 20233, "1", "kr"), "'year' måste vara ett årtal"),
         (fig(RR, 0, "medlemsbidrag", 2023, "1", "kr"), "'line' måste vara ett positivt heltal"),
         (fig(RR, 1, "medlemsbidrag", 2023, "1", "kr", basis="prognos"), "'basis' måste vara en av"),
@@ -91,10 +94,23 @@ def test_missing_column_and_wrong_encoding(tmp_path):
 
 
 def test_bad_registry_values(tmp_path):
-    data = make_data_dir(tmp_path, {"alfa-ar-2023": consistent_report()},
-                         mappings=[{"forbund": "sodra-lappland", "document": "alfa-ar-2023", "year": "2023",
-                                    "metric": "verksamhetens_kostnader", "section": RR, "item": "", "category": "övrigt",
-                                    "reason": "r", "line": "11"}])
+    data = make_data_dir(
+        tmp_path,
+        {"alfa-ar-2023": consistent_report()},
+        mappings=[
+            {
+                "forbund": "sodra-lappland",
+                "document": "alfa-ar-2023",
+                "year": "2023",
+                "metric": "verksamhetens_kostnader",
+                "section": RR,
+                "item": "",
+                "category": "övrigt",
+                "reason": "r",
+                "line": "11",
+            }
+        ],
+    )
     text = (data / "forbund.csv").read_text(encoding="utf-8").replace("sodra-lappland,Samordnings", "okand,Samordnings")
     (data / "forbund.csv").write_text(text, encoding="utf-8")
     with pytest.raises(DataValidationError) as exc:
