@@ -1,7 +1,38 @@
-"""Router of the dashboard: the explicit list of pages (st.navigation does not scan pages/)."""
+"""Router of the dashboard: the explicit page list, the shared controls, and a clear message on bad data."""
+
+from ui.boot import ensure_router
+
+ensure_router()  # must run before anything else: see ui/boot.py
 
 import streamlit as st
 
-st.set_page_config(page_title="Finsam-jämförelsen", page_icon="📊", layout="wide")
-page = st.navigation([st.Page("pages/overview.py", title="Översikt", default=True)])
+from lib.schema import DataValidationError
+from ui import common
+
+st.set_page_config(page_title="Finsam-jämförelsen", page_icon=":material/bar_chart:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Översikt", icon=":material/table_chart:", default=True),
+    # url paths equal the file names, so the first request's old-style page lookup finds them too
+    st.Page("pages/eget_kapital.py", title="Eget kapital", icon=":material/account_balance:", url_path="eget_kapital"),
+]
+
+page = st.navigation(PAGES)
+
+try:
+    common.dataset()
+except DataValidationError as exc:
+    st.error("Data kunde inte läsas in, så inga siffror visas. Felen nedan behöver rättas i data/.")
+    st.code(str(exc), language=None)
+    st.stop()
+
+common.check_url(page.url_path)
+common.shared_controls()
+with st.sidebar, st.expander("Om data"):
+    st.markdown(
+        "Siffrorna är hämtade ur förbundens årsredovisningar och verksamhetsplan, rad för rad. "
+        "Belopp anges i kronor. **Härledda** värden är uträknade ur andra uppgifter och märkta så. "
+        "Där en rapport motsäger sig själv visas både rapportens uppgift och det delarna ger, markerat ⚠."
+    )
 page.run()
+common.write_url(page.url_path)

@@ -189,6 +189,9 @@ class Deriver:
         figs = self.figures.filter(pl.col("derived_from").is_null())
         for metric in (
             "medlemsbidrag",
+            "deltagare",
+            "deltagare_kvinnor",
+            "deltagare_man",
             "avslutade_deltagare",
             "avslutade_stegforflyttning",
             "avslutade_arbete_studier",

@@ -1,14 +1,111 @@
-"""Översikt: placeholder until the dashboard pages land."""
+"""Översikt: one row per förbund for its latest (or the chosen) year, with headline numbers and flags."""
 
+from ui.boot import ensure_router
+
+ensure_router()  # see ui/boot.py
+
+
+import polars as pl
 import streamlit as st
 
-from lib.data import load_dataset
+from lib import views
+from lib.downloads import swedish_csv, xlsx_bytes
+from lib.format import fmt_pct, format_frame
+from ui import common
 
+ds = common.dataset()
+slugs, choice = common.selection()
+common.show_notices()
 
-@st.cache_data(show_spinner=False)
-def _figures():
-    return load_dataset().figures
+st.title("Samordningsförbund i jämförelse")
+st.caption(f"{views.coverage_text(ds)}. Välj förbund och år i menyn; länken i adressfältet visar exakt den här vyn.")
 
+if common.require_forbund(slugs):
+    table = views.overview(ds, slugs, choice)
+    shown = table.filter(pl.col("Eget kapital andel (%)").is_not_null())
+    over = shown.filter(pl.col("Över taket"))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        "Över taket för eget kapital",
+        f"{over.height} av {shown.height} förbund",
+        help="Eget kapital vid årets slut i förhållande till årets medlemsbidrag, mot förbundets tak (20 %).",
+    )
+    if shown.height:
+        top = shown.sort("Eget kapital andel (%)", descending=True).row(0, named=True)
+        c2.metric(f"Högst andel: {top['Förbund']} ({top['År']})", fmt_pct(top["Eget kapital andel (%)"]))
+    c3.metric(
+        "Avvikelser i rapporterna",
+        int(table["Avvikelser"].sum()),
+        help="Ställen där en rapport motsäger sig själv eller en annan rapport (se Eget kapital och Källor).",
+    )
 
-st.title("Finsam-jämförelsen")
-st.write(f"{_figures().height} figurer från fem rapporter.")
+    sort = st.selectbox(
+        "Sortera efter",
+        list(views.OVERVIEW_SORTS),
+        key="sortera",
+        format_func={
+            "andel": "Eget kapital andel",
+            "forbund": "Förbund",
+            "medlemsbidrag": "Medlemsbidrag",
+            "resultat": "Årets resultat",
+            "administration": "Administrationens andel",
+            "deltagare": "Deltagare",
+            "avvikelser": "Antal avvikelser",
+        }.get,
+    )
+    table = views.sort_overview(table, sort)
+    display = format_frame(
+        table.with_columns(
+            pl.when(pl.col("Över taket")).then(pl.lit("⚠ över taket")).otherwise(pl.lit("under taket")).alias("Tak"),
+            pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                "Förbund (år)"
+            ),
+            pl.when(pl.col("Deltagare, anm.").is_not_null())
+            .then(
+                pl.concat_str(
+                    pl.col("Deltagare, anm."), pl.lit(" "), pl.col("Deltagare").cast(pl.Int64).cast(pl.String)
+                )
+            )
+            .otherwise(pl.col("Deltagare").cast(pl.Int64).cast(pl.String))
+            .alias("Deltagare (antal)"),
+            pl.concat_str(
+                pl.col("Utfall andel (%)").round(1).cast(pl.String).str.replace(".", ",", literal=True),
+                pl.lit(" % "),
+                pl.col("Utfallets definition"),
+            ).alias("Utfall för avslutade"),
+        ),
+        {
+            "Förbund (år)": "text",
+            "Medlemsbidrag (kr)": "kr",
+            "Kostnader (kr)": "kr",
+            "Årets resultat (kr)": "kr",
+            "Eget kapital andel (%)": "pct",
+            "Tak": "text",
+            "Administration andel (%)": "pct",
+            "Deltagare (antal)": "text",
+            "Utfall för avslutade": "text",
+            "Avvikelser": "int",
+        },
+    )
+    st.dataframe(display, hide_index=True, key="overview_table")
+    st.caption(
+        "Eget kapital andel och administrationens andel är uträknade ur rapporternas egna siffror. Utfallet är andelen "
+        "av *avslutade* deltagare och varje förbund använder sin egen definition; de rangordnas inte mot varandra. "
+        "”–” betyder att rapporten inte ger uppgiften (Jämtlands rapport skiljer inte administration från "
+        "övriga kostnader)."
+    )
+    raw = table.drop("slug", "figure_ids")
+    c1, c2 = st.columns(2)
+    c1.download_button("⬇ CSV (Excel)", swedish_csv(raw), "oversikt.csv", "text/csv", key="overview_csv")
+    c2.download_button("⬇ Excel (XLSX)", lambda: xlsx_bytes(raw, "Översikt"), "oversikt.xlsx", key="overview_xlsx")
+
+    st.subheader("Fördjupa per förbund")
+    cols = st.columns(min(4, len(slugs)))
+    for n, row in enumerate(table.iter_rows(named=True)):
+        cols[n % len(cols)].page_link(
+            "pages/eget_kapital.py",
+            label=f"{row['Förbund']}: eget kapital",
+            icon=":material/account_balance:",
+            query_params={"forbund": row["slug"], **({"ar": choice} if choice != views.LATEST else {})},
+        )
+    common.sources_panel([fid for ids in table["figure_ids"].to_list() for fid in ids], "overview")

@@ -1,0 +1,112 @@
+"""Swedish number formatting and the colour palette: the one place that owns both."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+NBSP = "\u00a0"  # keeps "2 173 000 kr" on one line
+MINUS = "\u2212"
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies, in light and dark themes.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "grey": "#999999",
+}
+CATEGORICAL = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
+OVER_CEILING = PALETTE["vermillion"]
+UNDER_CEILING = PALETTE["blue"]
+CEILING_LINE = PALETTE["grey"]
+PLOTLY_SEPARATORS = ", "  # decimal comma, space as thousands separator
+
+
+def _group(n: int) -> str:
+    return f"{n:,}".replace(",", NBSP)
+
+
+def _signed(text: str, negative: bool) -> str:
+    return f"{MINUS}{text}" if negative else text
+
+
+def fmt_int(value: float | None) -> str:
+    """12 345 → "12 345"; None → "–"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    n = round(value)
+    return _signed(_group(abs(n)), n < 0)
+
+
+def fmt_kr(value: float | None) -> str:
+    """2173000 → "2 173 000 kr" (whole kronor)."""
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{fmt_int(value)}{NBSP}kr"
+
+
+def fmt_mkr(value: float | None, decimals: int = 1) -> str:
+    """2173000 → "2,2 mkr" — for tight spaces; the exact amount is always available next to it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{fmt_decimal(value / 1_000_000, decimals)}{NBSP}mkr"
+
+
+def fmt_decimal(value: float | None, decimals: int = 1) -> str:
+    """57.9158 → "57,9"; uses a real minus sign."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    rounded = round(abs(value), decimals)
+    whole, _, frac = f"{rounded:.{decimals}f}".partition(".")
+    text = _group(int(whole)) + ("," + frac if decimals > 0 else "")
+    return _signed(text, value < 0 and rounded != 0)
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    """57.9158 → "57,9 %"."""
+    return (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else f"{fmt_decimal(value, decimals)}{NBSP}%"
+    )
+
+
+def fmt_date(value: date | None) -> str:
+    """ISO date as Swedes write it in reports: 2024-03-21."""
+    return "–" if value is None else value.isoformat()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str, limit: int = 80) -> str:
+    """Make untrusted text (a URL value, a label) inert in st.markdown/st.warning: no links, no HTML."""
+    text = text.replace("\n", " ").replace("\r", " ")
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def format_frame(df, kinds: dict[str, str]):
+    """Swedish display strings, columns in the order of ``kinds`` (kr, mkr, pct, pct0, int, bool, text)."""
+    import polars as pl
+
+    fns = {
+        "kr": fmt_kr,
+        "mkr": fmt_mkr,
+        "pct": fmt_pct,
+        "pct0": lambda v: fmt_pct(v, 0),
+        "int": fmt_int,
+        "bool": lambda v: "–" if v is None else ("Ja" if v else "Nej"),
+        "text": lambda v: "–" if v in (None, "") else str(v),
+    }
+    cols = []
+    for name, kind in kinds.items():
+        if name not in df.columns:
+            continue
+        fn = fns[kind]
+        cols.append(pl.Series(name, [fn(v) for v in df[name].to_list()], dtype=pl.String))
+    return pl.DataFrame(cols)

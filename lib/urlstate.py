@@ -1,0 +1,100 @@
+"""What may stand in the URL: parameter specs, and validation that reports what it dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lib.format import escape_markdown
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter (also the widget key): its Swedish description, accepted values and default."""
+
+    key: str
+    label: str
+    options: Sequence[str]
+    multi: bool = False
+    default: str | tuple[str, ...] | None = None
+
+    def default_value(self) -> str | list[str] | None:
+        if self.multi:
+            return list(self.default) if self.default is not None else list(self.options)
+        return self.default if self.default is not None else (self.options[0] if self.options else None)
+
+    def to_url(self, value: str | list[str] | None) -> list[str] | None:
+        """The URL values for a widget value; None when it is the default (the URL stays short)."""
+        if value is None or value == self.default_value():
+            return None
+        return list(value) if self.multi else [value]
+
+
+@dataclass
+class Validation:
+    clean: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+
+
+def validate(raw: Mapping[str, Sequence[str]], specs: Sequence[Param], ignore: Sequence[str] = ()) -> Validation:
+    """Keep the values the specs allow; describe every dropped value in Swedish, safely escaped."""
+    result = Validation()
+    by_key = {p.key: p for p in specs}
+    for key, values in raw.items():
+        if key in ignore:
+            continue
+        if key not in by_key:
+            result.unknown_keys.append(key)
+            result.notices.append(f"Okänd parameter i länken ignorerades: {escape_markdown(key)}")
+            continue
+        spec = by_key[key]
+        values = list(values)
+        good = [v for v in values if v in spec.options]
+        bad = [v for v in values if v not in spec.options and v != ""]
+        if not spec.multi and len(good) > 1:
+            bad += good[1:]
+            good = good[:1]
+        for v in bad:
+            result.notices.append(f"{spec.label}: värdet ”{escape_markdown(v)}” finns inte och ignorerades")
+        if good:
+            result.clean[key] = good
+    return result
+
+
+# Parameters Streamlit itself reads (the embedded view); never reported as unknown.
+STREAMLIT_PARAMS = ("embed", "embed_options")
+VIEW_OPTIONS = {"andel": "Andel av medlemsbidraget", "kronor": "Kronor mot taket"}
+
+
+def shared_params(slugs: Sequence[str], years: Sequence[int]) -> list[Param]:
+    """Controls shared by every page: which förbund (all by default), which year (latest by default)."""
+    return [
+        Param("forbund", "Förbund", list(slugs), multi=True),
+        Param("ar", "År", ["senaste", *(str(y) for y in years)]),
+    ]
+
+
+def page_params(page: str, sorts: Sequence[str]) -> list[Param]:
+    """Options that belong to one page (by its url path)."""
+    return {
+        "": [Param("sortera", "Sortering", list(sorts))],
+        "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS))],
+    }.get(page, [])
+
+
+def value_from_url(spec: Param, clean: Mapping[str, list[str]]) -> str | list[str] | None:
+    """The widget value a validated URL asks for, or None when it asks for nothing usable."""
+    values = clean.get(spec.key)
+    if not values:
+        return None
+    return list(values) if spec.multi else values[0]
+
+
+def should_apply_url(first_run: bool, raw_values: Sequence[str] | None, last_written: Sequence[str] | None) -> bool:
+    """Apply the URL to the widgets on a session's first run (an opened link) or when the URL changed
+    from what we last wrote (back/forward). A URL without the parameter (menu navigation drops
+    parameters) keeps the current selection."""
+    if not raw_values:
+        return False
+    return first_run or list(raw_values) != list(last_written or [])

@@ -1,0 +1,123 @@
+"""Eget kapital: each förbund's equity against its ceiling, the trend, the planned path, and kronor above it."""
+
+from ui.boot import ensure_router
+
+ensure_router()  # see ui/boot.py
+
+
+import polars as pl
+import streamlit as st
+
+from lib import charts, views
+from lib.downloads import file_stem
+from lib.format import escape_markdown, format_frame
+from lib.urlstate import VIEW_OPTIONS
+from ui import common
+
+ds = common.dataset()
+slugs, choice = common.selection()
+common.show_notices()
+
+st.title("Eget kapital mot taket")
+ceil = views.ceilings(ds)
+if common.require_forbund(slugs):
+    pcts = sorted({ceil[s].pct for s in slugs})
+    st.caption(
+        "Måttet är eget kapital vid årets slut delat med årets medlemsbidrag. Nationella rådets rekommendation, som "
+        f"rapporterna använder, är ett tak på {' / '.join(f'{p:g} %' for p in pcts)}. Taket är en inställning per "
+        "förbund i data/forbund.csv; källan står nedan."
+    )
+    view = (
+        st.segmented_control(
+            "Visa",
+            list(VIEW_OPTIONS),
+            format_func=VIEW_OPTIONS.get,
+            key="vy",
+            required=True,
+        )
+        or "andel"
+    )
+    ranking = views.equity_ranking(ds, slugs, choice)
+    year_text = common.year_label(choice).lower()
+    if ranking.height == 0:
+        st.info(f"Det finns inga uppgifter om eget kapital för de valda förbunden ({year_text}).")
+    else:
+        ids = [f for x in ranking["figure_ids"].to_list() for f in x]
+        table = ranking.drop("slug", "figure_ids")
+        if view == "andel":
+            st.subheader("Andel av medlemsbidraget")
+            fig = charts.equity_ranking_chart(ranking)
+            stem = file_stem("eget-kapital-andel", *(slugs if len(slugs) == 1 else []), choice)
+        else:
+            st.subheader("Eget kapital och taket i kronor")
+            fig = charts.equity_kronor_chart(ranking)
+            stem = file_stem("eget-kapital-kronor", *(slugs if len(slugs) == 1 else []), choice)
+        display = format_frame(
+            table.with_columns(
+                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                    "Förbund (år)"
+                ),
+            ),
+            {
+                "Förbund (år)": "text",
+                "Andel (%)": "pct",
+                "Andel enligt rapporten (%)": "pct",
+                "Tak (%)": "pct0",
+                "Eget kapital (kr)": "kr",
+                "Medlemsbidrag (kr)": "kr",
+                "Takbelopp (kr)": "kr",
+                "Överskjutande kapital (kr)": "kr",
+                "Över taket": "bool",
+                "Avvikelser": "text",
+            },
+        )
+        common.chart_panel(fig, table, display, ids, stem, key="ranking")
+        flagged = ranking.filter(pl.col("Avvikelser").is_not_null())
+        for row in flagged.iter_rows(named=True):
+            st.warning(
+                f"{escape_markdown(row['Förbund'])}: {escape_markdown(row['Avvikelser'], 2000)}",
+                icon=":material/warning:",
+            )
+
+    st.subheader("Utveckling och plan")
+    trend = views.equity_trend(ds, slugs)
+    if trend.height == 0:
+        st.info("Inga år med uppgifter om eget kapital för de valda förbunden.")
+    else:
+        fig = charts.equity_trend_chart(trend, {s: ceil[s].pct for s in slugs})
+        for slug in slugs:
+            sentence = views.plan_sentence(trend, slug, ceil[slug])
+            if sentence:
+                st.markdown(f"**{escape_markdown(sentence, 500)}**")
+        display = format_frame(
+            trend,
+            {
+                "Förbund": "text",
+                "År": "text",
+                "Typ": "text",
+                "Andel (%)": "pct",
+                "Eget kapital (kr)": "kr",
+                "Medlemsbidrag (kr)": "kr",
+                "Dokument": "text",
+            },
+        )
+        common.chart_panel(
+            fig,
+            trend.drop("slug", "figure_ids"),
+            display,
+            [f for x in trend["figure_ids"].to_list() for f in x],
+            file_stem("eget-kapital-utveckling", *(slugs if len(slugs) == 1 else [])),
+            key="trend",
+        )
+        st.caption(
+            "Fylld punkt: uträknad ur tryckta siffror för året. Ofylld punkt: härledd, t.ex. eget kapital för "
+            "tidigare år "
+            "räknat bakåt med årets resultat, eller medlemsbidrag summerat ur medlemmarnas bidrag. Streckad linje: "
+            "budget och plan ur verksamhetsplanen."
+        )
+
+    with st.expander("Taket och dess källa"):
+        for slug in slugs:
+            c = ceil[slug]
+            st.markdown(rf"**{escape_markdown(common.names()[slug])}**: {c.pct:g} % av {escape_markdown(c.basis)}\.")
+            st.caption(escape_markdown(c.source(ds), 500))

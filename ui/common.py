@@ -1,0 +1,175 @@
+"""The Streamlit edge shared by all pages: cached loaders, URL-bound controls, notices, the chart panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from lib import views
+from lib.data import Dataset, load_dataset
+from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
+from lib.urlstate import (
+    STREAMLIT_PARAMS,
+    Param,
+    page_params,
+    shared_params,
+    should_apply_url,
+    validate,
+    value_from_url,
+)
+
+
+@st.cache_resource(show_spinner="Läser in data …")
+def dataset() -> Dataset:
+    """One dataset per server process (the build is read once; a stale build is rebuilt)."""
+    return load_dataset()
+
+
+def names() -> dict[str, str]:
+    return views.names(dataset())
+
+
+def year_label(choice: str) -> str:
+    return "Senaste år per förbund" if choice == views.LATEST else choice
+
+
+def url_specs(page: str) -> list[Param]:
+    ds = dataset()
+    return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS))
+
+
+def check_url(page: str) -> None:
+    """Before any widget exists: validate the link, note what was dropped, and apply what is good.
+
+    Widget keys equal URL parameter names. Streamlit's own binding would put display labels
+    (not the förbund slugs) in the URL, so the sync is done here, with slugs.
+    """
+    specs = url_specs(page)
+    raw = {k: st.query_params.get_all(k) for k in st.query_params}
+    result = validate(raw, specs, ignore=STREAMLIT_PARAMS)
+    for key in result.unknown_keys:
+        del st.query_params[key]
+    first_run = "_url_written" not in st.session_state
+    written = st.session_state.get("_url_written", {})
+    for spec in specs:
+        if should_apply_url(first_run, raw.get(spec.key), written.get(spec.key)):
+            value = value_from_url(spec, result.clean)
+            if value is not None:
+                st.session_state[spec.key] = value
+        if spec.key not in st.session_state:
+            st.session_state[spec.key] = spec.default_value()
+    st.session_state["_url_notices"] = result.notices if (first_run or raw != written) else []
+
+
+def write_url(page: str) -> None:
+    """After the widgets: put the current view in the URL (defaults are left out to keep links short)."""
+    written = dict(st.session_state.get("_url_written", {}))
+    for spec in url_specs(page):
+        values = spec.to_url(st.session_state.get(spec.key))
+        if values is None:
+            if spec.key in st.query_params:
+                del st.query_params[spec.key]
+            written.pop(spec.key, None)
+        else:
+            if st.query_params.get_all(spec.key) != values:
+                st.query_params[spec.key] = values
+            written[spec.key] = values
+    st.session_state["_url_written"] = written
+
+
+def show_notices() -> None:
+    for notice in st.session_state.get("_url_notices", []):
+        st.warning(notice, icon=":material/link_off:")  # notices are escaped in lib.urlstate
+
+
+def shared_controls() -> tuple[list[str], str]:
+    """Förbund and year in the sidebar (their state comes from check_url, so no defaults here)."""
+    ds = dataset()
+    nm = names()
+    years = [views.LATEST, *(str(y) for y in views.year_options(ds))]
+    with st.sidebar:
+        slugs = st.multiselect("Förbund", list(nm), format_func=nm.get, key="forbund", placeholder="Välj förbund")
+        choice = st.selectbox(
+            "År",
+            years,
+            format_func=year_label,
+            key="ar",
+            help=(
+                "Senaste år: varje förbunds senaste årsredovisning. Olika förbund kan då visa olika år; "
+                "året står alltid vid förbundets namn."
+            ),
+        )
+        st.caption(views.coverage_text(ds))
+    return slugs, choice
+
+
+def selection() -> tuple[list[str], str]:
+    """The shared selection as the page sees it (set by the router's widgets this run)."""
+    nm = names()
+    slugs = [s for s in st.session_state.get("forbund", list(nm)) if s in nm]
+    return slugs, st.session_state.get("ar", views.LATEST)
+
+
+def require_forbund(slugs: list[str]) -> bool:
+    if not slugs:
+        st.info("Välj minst ett förbund i menyn till vänster.")
+        return False
+    return True
+
+
+def chart_panel(
+    fig: go.Figure,
+    table: pl.DataFrame,
+    display: pl.DataFrame,
+    figure_ids: list[str],
+    stem: str,
+    key: str,
+) -> None:
+    """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart."""
+    st.plotly_chart(
+        fig,
+        key=f"{key}_chart",
+        config={
+            "displaylogo": False,
+            "locale": "sv",
+            "toImageButtonOptions": {"format": "png", "filename": stem, "scale": 2},
+        },
+    )
+    with st.expander("Tabell och nedladdning"):
+        st.dataframe(display, hide_index=True, key=f"{key}_table")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button(
+            "⬇ CSV (Excel)",
+            swedish_csv(table),
+            f"{stem}.csv",
+            "text/csv",
+            key=f"{key}_csv",
+            help="Semikolon som avgränsare, decimalkomma, UTF-8",
+        )
+        c2.download_button(
+            "⬇ Excel (XLSX)",
+            _lazy(xlsx_bytes, table, stem[:31]),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+        )
+        c3.download_button("⬇ Bild (PNG)", _lazy(png_bytes, fig), f"{stem}.png", "image/png", key=f"{key}_png")
+    sources_panel(figure_ids, key)
+
+
+def sources_panel(figure_ids: list[str], key: str) -> None:
+    with st.expander("Källor"):
+        src = views.sources_table(dataset(), figure_ids)
+        st.caption(
+            "Varje tryckt uppgift bakom siffrorna ovan: dokument, sida (där den går att fastställa), rad i "
+            "textversionen och etiketten som den står i rapporten. Härledda värden räknas fram ur dessa."
+        )
+        st.dataframe(src, hide_index=True, key=f"{key}_sources")
+
+
+def _lazy(fn: Callable, *args) -> Callable[[], bytes]:
+    """Generate a download only when it is clicked (PNG rendering starts a browser)."""
+    return lambda: fn(*args)
