@@ -33,8 +33,8 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.
         colorway=CATEGORICAL,
         title={"text": safe(title), "x": 0, "xanchor": "left"} if title else None,
         height=height,
-        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
         hoverlabel={"align": "left"},
         font={"size": 13},
     )
@@ -112,7 +112,7 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
     )
     _ceiling_lines(fig, [r["Tak (%)"] for r in rows], horizontal=True)
     top = max([r["Andel (%)"] for r in rows] + [r["Tak (%)"] for r in rows] + [0])
-    fig.update_xaxes(title=None, ticksuffix=" %", range=[0, top * 1.2 + 1])
+    fig.update_xaxes(title=None, ticksuffix=" %", range=[0, top * 1.35 + 5])  # room for the value labels
     fig.update_yaxes(title=None)
     fig.update_layout(barmode="overlay")
     return style(fig, height=max(260, 90 + 60 * len(rows)))

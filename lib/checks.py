@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 import polars as pl
 
 from lib.derive import representatives, rounding_step, section_rank
+from lib.format import fmt_decimal
+from lib.numbers import decimals_of
 from lib.registry import COST_CATEGORIES, HAE_CATEGORIES, METRICS
 from lib.schema import FINDINGS_SCHEMA
 
@@ -349,6 +351,8 @@ def check_stated_vs_computed(figures: pl.DataFrame) -> list[dict]:
             if d:
                 what = METRICS[r["metric"]].label.lower()
                 where = ", ".join(f"rad {x['line']}" for x in rows)
+                unit = "\u00a0%" if r["unit"] == "%" else "\u00a0kr"
+                computed = fmt_decimal(d["value"], decimals_of(r["printed"]) + 1)  # one decimal finer than printed
                 out.append(
                     _finding(
                         "andel",
@@ -358,7 +362,8 @@ def check_stated_vs_computed(figures: pl.DataFrame) -> list[dict]:
                         _half(r) + _half(d),
                         r["unit"],
                         f"{r['year']}: {what}{' (' + r['item'] + ')' if r['item'] else ''} "
-                        f"anges som {r['printed']} ({where}) men delarna ger något annat",
+                        f"anges som {r['printed']}{'' if r['printed'].rstrip().endswith('%') else unit} ({where}) "
+                        f"men rapportens egna siffror ger {computed}{unit}",
                     )
                 )
     return out

@@ -46,7 +46,10 @@ def png_bytes(fig: go.Figure, width: int = 1100, height: int = 600) -> bytes:
         if not _kaleido_started:
             kaleido.start_sync_server(silence_warnings=True)
             _kaleido_started = True
-        return fig.to_image(format="png", width=width, height=height, scale=2)
+        # Directly, not fig.to_image(): plotly passes options the running server ignores (and warns about).
+        return kaleido.calc_fig_sync(
+            fig.to_dict(), opts={"format": "png", "width": width, "height": height, "scale": 2}
+        )
 
 
 def file_stem(*parts: object) -> str:

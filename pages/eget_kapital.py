@@ -37,7 +37,7 @@ if common.require_forbund(slugs):
         )
         or "andel"
     )
-    ranking = views.equity_ranking(ds, slugs, choice)
+    ranking = common.equity_ranking(slugs, choice)
     year_text = common.year_label(choice).lower()
     if ranking.height == 0:
         st.info(f"Det finns inga uppgifter om eget kapital för de valda förbunden ({year_text}).")
@@ -80,7 +80,7 @@ if common.require_forbund(slugs):
             )
 
     st.subheader("Utveckling och plan")
-    trend = views.equity_trend(ds, slugs)
+    trend = common.equity_trend(slugs)
     if trend.height == 0:
         st.info("Inga år med uppgifter om eget kapital för de valda förbunden.")
     else:

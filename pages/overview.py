@@ -8,8 +8,8 @@ ensure_router()  # see ui/boot.py
 import polars as pl
 import streamlit as st
 
-from lib import views
-from lib.downloads import swedish_csv, xlsx_bytes
+from lib import charts, views
+from lib.downloads import file_stem, swedish_csv, xlsx_bytes
 from lib.format import fmt_pct, format_frame
 from ui import common
 
@@ -21,7 +21,7 @@ st.title("Samordningsförbund i jämförelse")
 st.caption(f"{views.coverage_text(ds)}. Välj förbund och år i menyn; länken i adressfältet visar exakt den här vyn.")
 
 if common.require_forbund(slugs):
-    table = views.overview(ds, slugs, choice)
+    table = common.overview(slugs, choice)
     shown = table.filter(pl.col("Eget kapital andel (%)").is_not_null())
     over = shown.filter(pl.col("Över taket"))
     c1, c2, c3 = st.columns(3)
@@ -39,6 +39,30 @@ if common.require_forbund(slugs):
         help="Ställen där en rapport motsäger sig själv eller en annan rapport (se Eget kapital och Källor).",
     )
 
+    ranking = common.equity_ranking(slugs, choice)
+    if ranking.height:
+        st.subheader("Eget kapital i andel av medlemsbidraget")
+        common.chart_panel(
+            charts.equity_ranking_chart(ranking),
+            ranking.drop("slug", "figure_ids"),
+            format_frame(
+                ranking,
+                {
+                    "Förbund": "text",
+                    "År": "text",
+                    "Andel (%)": "pct",
+                    "Tak (%)": "pct0",
+                    "Eget kapital (kr)": "kr",
+                    "Medlemsbidrag (kr)": "kr",
+                    "Avvikelser": "text",
+                },
+            ),
+            [f for x in ranking["figure_ids"].to_list() for f in x],
+            file_stem("oversikt-eget-kapital", choice),
+            key="overview_ranking",
+        )
+
+    st.subheader("Nyckeltal per förbund")
     sort = st.selectbox(
         "Sortera efter",
         list(views.OVERVIEW_SORTS),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -22,10 +24,53 @@ from lib.urlstate import (
 )
 
 
-@st.cache_resource(show_spinner="Läser in data …")
 def dataset() -> Dataset:
-    """One dataset per server process (the build is read once; a stale build is rebuilt)."""
+    """One dataset per server process and data folder (FINSAM_DATA_DIR may point at another one)."""
+    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None)
+
+
+@st.cache_resource(show_spinner="Läser in data …")
+def _dataset(data_dir: str | None) -> Dataset:
+    if data_dir:
+        return load_dataset(Path(data_dir), Path(data_dir) / "build")
     return load_dataset()
+
+
+def _data_key() -> str:
+    return os.environ.get("FINSAM_DATA_DIR") or ""
+
+
+# View models are pure and depend only on the dataset and the selection: cache them here, at the edge.
+@st.cache_data(show_spinner=False, max_entries=256)
+def _ranking(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views.equity_ranking(dataset(), list(slugs), choice)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _trend(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
+    return views.equity_trend(dataset(), list(slugs))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _overview(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views.overview(dataset(), list(slugs), choice)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _sources(figure_ids: tuple[str, ...], data_key: str) -> pl.DataFrame:
+    return views.sources_table(dataset(), list(figure_ids))
+
+
+def equity_ranking(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _ranking(tuple(slugs), choice, _data_key())
+
+
+def equity_trend(slugs: list[str]) -> pl.DataFrame:
+    return _trend(tuple(slugs), _data_key())
+
+
+def overview(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _overview(tuple(slugs), choice, _data_key())
 
 
 def names() -> dict[str, str]:
@@ -162,7 +207,7 @@ def chart_panel(
 
 def sources_panel(figure_ids: list[str], key: str) -> None:
     with st.expander("Källor"):
-        src = views.sources_table(dataset(), figure_ids)
+        src = _sources(tuple(figure_ids), _data_key())
         st.caption(
             "Varje tryckt uppgift bakom siffrorna ovan: dokument, sida (där den går att fastställa), rad i "
             "textversionen och etiketten som den står i rapporten. Härledda värden räknas fram ur dessa."

@@ -1,0 +1,67 @@
+"""Server-side rerun time of each page, as a ratio to an empty Streamlit page timed in the same run.
+
+    python scripts/benchmark.py [--runs N]
+
+Uses Streamlit's AppTest (the script run on the server, without a browser). Prints, never asserts:
+the numbers are for reading and comparing over time, not for failing a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+PAGES = {
+    "Översikt": (None, {}),
+    "Eget kapital": ("pages/eget_kapital.py", {}),
+    "Eget kapital, ett förbund, kronor": ("pages/eget_kapital.py", {"forbund": ["sydnarke"], "vy": "kronor"}),
+}
+EMPTY = "import streamlit as st\nst.write('')\n"
+
+
+def timed(make, runs: int) -> list[float]:
+    at = make()
+    at.run()  # warm-up: imports, caches, the dataset
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
+def app(page: str | None, params: dict):
+    def make():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        if page:
+            at.switch_page(page)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at
+
+    return make
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    base = statistics.median(timed(lambda: AppTest.from_string(EMPTY), args.runs))
+    print(f"Tom sida (referens): median {base * 1000:.1f} ms över {args.runs} körningar\n")
+    print(f"{'Sida':40} {'median ms':>10} {'kvot mot tom sida':>18}")
+    for name, (page, params) in PAGES.items():
+        med = statistics.median(timed(app(page, params), args.runs))
+        print(f"{name:40} {med * 1000:10.1f} {med / base:18.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""The pages as Streamlit runs them (AppTest): what is shown, what is in the charts, and the URL."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.sources import DATA_DIR
+from tests.conftest import ROOT
+
+SLUGS = ["sodra-lappland", "solleftea", "jamtland", "sydnarke"]
+PAGES = {"overview": "pages/overview.py", "eget_kapital": "pages/eget_kapital.py"}
+
+
+def run(page: str = "overview", **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if page != "overview":
+        at.switch_page(PAGES[page])
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A URL parameter as a list (AppTest gives a single value as a string)."""
+    value = at.query_params[key]
+    return list(value) if isinstance(value, list) else [value]
+
+
+def key_table(at: AppTest):
+    """The overview's key-figures table (the chart panels have tables of their own)."""
+    return next(d.value for d in at.dataframe if "Förbund (år)" in d.value.columns and "Tak" in d.value.columns)
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    """Element texts as a person reads them (markdown escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in getattr(at, kind)]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("forbund", [None, *SLUGS])
+def test_every_page_renders_for_all_and_each_forbund(page, forbund):
+    at = run(page, **({"forbund": [forbund]} if forbund else {}))
+    assert not at.exception, at.exception
+    assert texts(at, "error") == []
+    assert at.multiselect[0].value == ([forbund] if forbund else SLUGS)
+    if page == "eget_kapital":
+        assert len(at.get("plotly_chart")) == 2
+
+
+def test_ranking_chart_holds_the_computed_ratio_and_the_ceiling():
+    at = run("eget_kapital")
+    ranking = specs(at)[0]
+    bars = {y: x for t in ranking["data"] if t["type"] == "bar" for y, x in zip(t["y"], t["x"], strict=True)}
+    assert bars["Södra Lappland (2023)"] == pytest.approx(57.9158, abs=1e-4)
+    assert bars["Sydnärke (2023)"] == pytest.approx(15.342, abs=1e-3)
+    assert bars["Jämtland (2022)"] == pytest.approx(47.163, abs=1e-3)  # years of different förbund are labelled
+    over = next(t for t in ranking["data"] if t.get("name") == "Över taket")
+    assert "Sydnärke (2023)" not in over["y"]
+    ceiling = next(t for t in ranking["data"] if t.get("name") == "Förbundets tak")
+    assert set(ceiling["x"]) == {20}
+    assert [s["x0"] for s in ranking["layout"]["shapes"]] == [20]
+    assert ranking["layout"]["separators"] == ", "
+    label = next(t for t in ranking["data"] if t.get("name") == "Över taket")["text"]
+    assert "57,9\u00a0% ⚠" in label  # the report's own "57 %" contradicts it: flagged
+
+
+def test_trend_has_plan_dashed_and_a_sentence_about_the_ceiling():
+    at = run("eget_kapital", forbund=["sodra-lappland"])
+    trend = specs(at)[1]
+    plan = next(t for t in trend["data"] if "verksamhetsplan" in t["name"])
+    assert plan["x"] == [2023, 2024, 2025, 2026]
+    assert plan["line"]["dash"] == "dash"
+    assert plan["y"][-1] == pytest.approx(100 * 1027 / 3752)
+    sentence = "inte taket 20\u00a0% under planperioden 2023–2026: år 2026 är den planerade andelen 27,4\u00a0%"
+    assert any(sentence in m for m in texts(at, "markdown"))
+
+
+def test_kronor_view_from_the_url():
+    at = run("eget_kapital", forbund=["solleftea"], vy="kronor")
+    assert at.get("button_group")[0].value == "kronor"
+    bars = {t["name"]: t["y"][0] for t in specs(at)[0]["data"]}
+    assert bars == {"Eget kapital": 584_026, "Tak i kronor": pytest.approx(566_400)}
+
+
+def test_overview_headline_and_table():
+    at = run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Över taket för eget kapital"] == "3 av 4 förbund"
+    assert metrics["Högst andel: Södra Lappland (2023)"] == "57,9\u00a0%"
+    table = key_table(at)
+    assert list(table["Förbund (år)"]) == [
+        "Södra Lappland (2023)",
+        "Jämtland (2022)",
+        "Sollefteå (2023)",
+        "Sydnärke (2023)",
+    ]
+    assert table["Medlemsbidrag (kr)"].iloc[0] == "3\u00a0752\u00a0000\u00a0kr"
+    assert list(table["Administration andel (%)"])[1] == "–"  # Jämtland: not separable, not guessed
+    assert list(table["Utfall för avslutade"])[1] == "63,2 % arbete/studier"
+    links = [link.proto.page for link in at.get("page_link")]
+    assert links.count("pages/eget_kapital.py") >= 4 or len(links) >= 4
+
+
+def test_sort_from_the_url_and_back_into_it():
+    at = run(sortera="forbund")
+    assert list(key_table(at)["Förbund (år)"]) == [
+        "Jämtland (2022)",
+        "Sollefteå (2023)",
+        "Sydnärke (2023)",
+        "Södra Lappland (2023)",
+    ]
+    at.selectbox(key="sortera").set_value("avvikelser").run()
+    assert qp(at, "sortera") == ["avvikelser"]
+
+
+def test_changing_the_selection_updates_the_url_and_defaults_keep_it_short():
+    at = run()
+    assert dict(at.query_params) == {}
+    at.multiselect[0].set_value(["sydnarke", "jamtland"]).run()
+    at.selectbox(key="ar").set_value("2022").run()
+    assert qp(at, "forbund") == ["sydnarke", "jamtland"]
+    assert qp(at, "ar") == ["2022"]
+    rows = list(key_table(at)["Förbund (år)"])
+    assert rows == ["Jämtland (2022)", "Sydnärke (2022)"]
+
+
+def test_the_chosen_year_is_used_and_shown():
+    at = run("eget_kapital", ar="2022")
+    bars = [y for t in specs(at)[0]["data"] if t["type"] == "bar" for y in t["y"]]
+    assert sorted(bars) == ["Jämtland (2022)", "Sollefteå (2022)", "Sydnärke (2022)", "Södra Lappland (2022)"]
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"forbund": ["okand"]}, "Förbund: värdet ”okand” finns inte och ignorerades"),
+        ({"ar": "abc"}, "År: värdet ”abc” finns inte och ignorerades"),
+        ({"vy": "tabell"}, "Visning: värdet ”tabell” finns inte och ignorerades"),
+        ({"x": "1"}, "Okänd parameter i länken ignorerades: x"),
+    ],
+)
+def test_bad_params_give_a_notice_and_the_default_view(params, notice):
+    at = run("eget_kapital", **params)
+    assert not at.exception
+    assert notice in texts(at, "warning")
+    assert at.multiselect[0].value == SLUGS
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_partly_bad_list_keeps_the_good_values():
+    at = run("eget_kapital", forbund=["sodra-lappland", "<script>alert(1)</script>"])
+    assert at.multiselect[0].value == ["sodra-lappland"]
+    shown = next(w for w in texts(at, "warning") if w.startswith("Förbund"))
+    assert shown == "Förbund: värdet ”<script>alert(1)</script>” finns inte och ignorerades"
+    raw = next(w.value for w in at.warning if w.value.startswith("Förbund"))
+    assert "\\<script\\>" in raw  # escaped: shown as text, never as markup
+    assert qp(at, "forbund") == ["sodra-lappland"]
+
+
+def test_markdown_injection_in_a_param_name_is_inert():
+    at = run(**{"[klick](http://evil.example)": "1"})
+    warning = at.warning[0].value
+    assert "\\[klick\\]\\(http\\://evil\\.example\\)" in warning
+
+
+def test_no_forbund_selected_is_a_plain_statement():
+    at = run("eget_kapital")
+    at.multiselect[0].set_value([]).run()
+    assert "Välj minst ett förbund i menyn till vänster." in texts(at, "info")
+    assert at.get("plotly_chart") == [] or len(at.get("plotly_chart")) == 0
+
+
+def test_broken_data_shows_a_clear_message_without_traceback(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("build"))
+    path = data / "figures" / "sydnarke-ar-2023.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert ",verksamhetens_kostnader," in lines[5]
+    lines[5] = lines[5].replace(",verksamhetens_kostnader,", ",okant_matt,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("FINSAM_DATA_DIR", str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert texts(at, "error") == [
+        "Data kunde inte läsas in, så inga siffror visas. Felen nedan behöver rättas i data/."
+    ]
+    assert "figures/sydnarke-ar-2023.csv rad 6: okänt mått 'okant_matt'" in at.code[0].value

@@ -1,0 +1,221 @@
+"""What a person sees: the app served by Streamlit and opened in headless Chromium (Debian's)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "screenshots"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium saknas i CI: scripts/test.sh ska installera Debians chromium")
+        pytest.skip("Chromium finns inte på den här maskinen")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("Streamlit startade inte inom 60 s")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, viewport=DESKTOP, downloads: bool = False):
+    context = browser.new_context(viewport=viewport, accept_downloads=downloads, locale="sv-SE")
+    page = context.new_page()
+    page.goto(url)
+    wait_ready(page)
+    return page
+
+
+def wait_ready(page, timeout: float = 45_000) -> None:
+    """The script has finished: charts are drawn and the running indicator is gone."""
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(500)
+
+
+def no_errors(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def shot(page, name: str) -> None:
+    """Save the whole page: Streamlit scrolls an inner container, so grow the viewport to its height."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def tags(page) -> list[str]:
+    return page.locator(
+        "[data-testid='stSidebar'] [data-testid='stMultiSelect'] [data-tag] > span[title]"
+    ).all_inner_texts()
+
+
+@pytest.mark.parametrize("path", ["/", "/eget_kapital"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_page_shows_a_chart_and_no_error(server, browser, path, size):
+    page = open_page(browser, server + path, DESKTOP if size == "desktop" else PHONE)
+    no_errors(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    viewport = page.viewport_size
+    assert box["width"] > 200 and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+    assert "57,9" in chart.inner_text()  # Södra Lappland's ratio, in Swedish
+    shot(page, f"{path.strip('/') or 'oversikt'}_{size}")
+    page.context.close()
+
+
+def test_deep_link_opens_exactly_that_view(server, browser):
+    link = f"{server}/eget_kapital?forbund=solleftea&ar=2022&vy=kronor"
+    page = open_page(browser, link)
+    no_errors(page)
+    assert page.evaluate("location.href") == link
+    assert tags(page) == ["Sollefteå"]
+    assert page.get_by_role("heading", name="Eget kapital och taket i kronor").is_visible()
+    assert "Sollefteå (2022)" in page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+    shot(page, "deep_link_solleftea_kronor")
+    page.context.close()
+
+
+def test_bad_link_gives_a_notice_and_a_working_page(server, browser):
+    page = open_page(browser, f"{server}/eget_kapital?forbund=sydnarke&forbund=%3Cb%3Ex%3C%2Fb%3E&ar=abc")
+    no_errors(page)
+    text = page.locator("[data-testid='stAlertContainer']").all_inner_texts()
+    assert any("Förbund: värdet ”<b>x</b>” finns inte" in t for t in text)  # shown as text, not bold
+    assert any("År: värdet ”abc” finns inte" in t for t in text)
+    assert tags(page) == ["Sydnärke"]
+    assert page.evaluate("location.search") == "?forbund=sydnarke"
+    page.context.close()
+
+
+def test_moving_between_pages_keeps_the_selection(server, browser):
+    page = open_page(browser, f"{server}/?forbund=sydnarke&forbund=jamtland")
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Eget kapital").click()
+    page.wait_for_url("**/eget_kapital**")
+    wait_ready(page)
+    assert tags(page) == ["Sydnärke", "Jämtland"]
+    assert "forbund=sydnarke&forbund=jamtland" in page.evaluate("location.search")
+    chart_text = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+    assert "Sydnärke (2023)" in chart_text and "Södra Lappland" not in chart_text
+    page.context.close()
+
+
+def test_csv_download_is_swedish_excel(server, browser):
+    page = open_page(browser, f"{server}/eget_kapital?forbund=sodra-lappland", downloads=True)
+    page.get_by_text("Tabell och nedladdning").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV (Excel)").first.click()
+    download = info.value
+    assert download.suggested_filename == "eget-kapital-andel_sodra-lappland_senaste.csv"
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["Förbund"], row["År"], row["Eget kapital (kr)"], row["Medlemsbidrag (kr)"]) == (
+        "Södra Lappland",
+        "2023",
+        "2173000",
+        "3752000",
+    )
+    assert row["Andel (%)"].startswith("57,915")
+    assert row["Andel enligt rapporten (%)"] == "57"
+    page.context.close()
+
+
+def test_embedded_view_shows_the_linked_view_without_controls(server, browser):
+    page = open_page(browser, f"{server}/eget_kapital?forbund=sydnarke&embed=true")
+    no_errors(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+    assert "Sydnärke (2023)" in chart and "Jämtland" not in chart
+    assert "embed=true" in page.evaluate("location.search")
+    shot(page, "embed_sydnarke")
+    page.context.close()
