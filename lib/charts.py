@@ -84,11 +84,12 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
                     [
                         fmt_kr(r["Eget kapital (kr)"]),
                         fmt_kr(r["Medlemsbidrag (kr)"]),
-                        fmt_pct(r["Andel enligt rapporten (%)"], 1 if r["Andel enligt rapporten (%)"] else 0)
+                        fmt_pct(r["Andel enligt rapporten (%)"], 0 if r["Andel enligt rapporten (%)"] % 1 == 0 else 1)
                         if r["Andel enligt rapporten (%)"] is not None
                         else "anges inte",
                         fmt_pct(r["Tak (%)"], 0),
                         (f"{FLAG} " + safe(r["Avvikelser"])) if r["Avvikelser"] else "",
+                        safe(r["Källa"]),
                     ]
                     for r in part
                 ],
@@ -96,7 +97,7 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
                     "<b>%{y}</b><br>Eget kapital i % av medlemsbidrag: %{x:.1f} %"
                     "<br>Eget kapital: %{customdata[0]}<br>Medlemsbidrag: %{customdata[1]}"
                     "<br>Rapportens egen uppgift: %{customdata[2]}<br>Tak: %{customdata[3]}"
-                    "<br>%{customdata[4]}<extra></extra>"
+                    "<br>Källa: %{customdata[5]}<br>%{customdata[4]}<extra></extra>"
                 ),
             )
         )

@@ -188,8 +188,41 @@ EQUITY_COLUMNS = {
     "Överskjutande kapital (kr)": pl.Float64,
     "Över taket": pl.Boolean,
     "Avvikelser": pl.String,
+    "Källa": pl.String,
     "figure_ids": pl.List(pl.String),
 }
+
+
+def short_source(ds: Dataset, rows: list[dict | None]) -> str:
+    """ "Årsredovisning 2023, rad 85 och 41" for the printed figures behind a value."""
+    printed: list[dict] = []
+    derived = [r for r in rows if r and r["derived_from"]]
+    by_id = {r["figure_id"]: r for r in ds.figures.iter_rows(named=True)} if derived else {}
+    for r in rows:
+        if r is None:
+            continue
+        if r["derived_from"]:
+            printed += [by_id[i] for i in stated_inputs(ds, [r["figure_id"]]) if i in by_id]
+        else:
+            printed.append(r)
+    kinds = dict(zip(ds.documents["document"], ds.documents["type"], strict=True))
+    years = dict(zip(ds.documents["document"], ds.documents["year"], strict=True))
+    parts: dict[str, list[str]] = {}
+    for r in printed:
+        doc = f"{kinds.get(r['document'], r['document']).capitalize()} {years.get(r['document'], '')}".strip()
+        parts.setdefault(doc, []).append(str(r["line"]))
+    return "; ".join(f"{doc}, rad {line_ranges([int(x) for x in lines])}" for doc, lines in parts.items())
+
+
+def line_ranges(lines: list[int]) -> str:
+    """[27, 1284, 1285, 1286] → "27, 1284–1286"."""
+    out: list[str] = []
+    for n in sorted(set(lines)):
+        if out and out[-1].split("–")[-1] == str(n - 1):
+            out[-1] = out[-1].split("–")[0] + f"–{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
 
 
 def equity_ranking(ds: Dataset, slugs: list[str], choice: str) -> pl.DataFrame:
@@ -223,6 +256,7 @@ def equity_ranking(ds: Dataset, slugs: list[str], choice: str) -> pl.DataFrame:
                 "Överskjutande kapital (kr)": max(0.0, ek["value"] - amount) if ek and amount is not None else None,
                 "Över taket": share["value"] > c.pct,
                 "Avvikelser": " • ".join(flags_for(ds, ids, index)) or None,
+                "Källa": short_source(ds, [ek, mb]),
                 "figure_ids": ids,
             }
         )
