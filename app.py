@@ -15,6 +15,9 @@ PAGES = [
     st.Page("pages/overview.py", title="Översikt", icon=":material/table_chart:", default=True),
     # url paths equal the file names, so the first request's old-style page lookup finds them too
     st.Page("pages/eget_kapital.py", title="Eget kapital", icon=":material/account_balance:", url_path="eget_kapital"),
+    st.Page("pages/kostnader.py", title="Kostnadsfördelning", icon=":material/pie_chart:", url_path="kostnader"),
+    st.Page("pages/deltagare.py", title="Deltagare och resultat", icon=":material/groups:", url_path="deltagare"),
+    st.Page("pages/hae.py", title="Helårsekvivalenter", icon=":material/family_restroom:", url_path="hae"),
 ]
 
 page = st.navigation(PAGES)

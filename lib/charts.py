@@ -13,10 +13,13 @@ from lib.format import (
     OVER_CEILING,
     PLOTLY_SEPARATORS,
     UNDER_CEILING,
+    fmt_int,
     fmt_kr,
     fmt_mkr,
     fmt_pct,
 )
+
+PALETTE_UNDER = UNDER_CEILING
 
 FLAG = "⚠"
 
@@ -201,4 +204,322 @@ def equity_kronor_chart(df: pl.DataFrame) -> go.Figure:
     )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="kr", tickformat=",.0f")
+    return style(fig, height=420)
+
+
+# -- kostnader -----------------------------------------------------------------------------------
+
+CATEGORY_COLOURS = {
+    "Administration": "#E69F00",
+    "Individinriktade insatser": "#0072B2",
+    "Strukturövergripande insatser": "#009E73",
+    "Ej fördelbar": "#999999",
+}
+
+
+def cost_split_chart(df: pl.DataFrame, mode: str = "andel") -> go.Figure:
+    """100 % stacked bars per förbund (or kronor): administration / individinriktat / strukturövergripande."""
+    rows = list(df.iter_rows(named=True))[::-1]
+    labels = [_bar_label(r) for r in rows]
+    fig = go.Figure()
+    for cat, colour in CATEGORY_COLOURS.items():
+        kr = [r[f"{cat} (kr)"] for r in rows]
+        pct = [r[f"{cat} (%)"] for r in rows]
+        if all(v is None for v in kr):
+            continue
+        values = pct if mode == "andel" else kr
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=cat,
+                y=labels,
+                x=values,
+                marker_color=colour,
+                text=[
+                    (fmt_pct(p) if mode == "andel" else fmt_mkr(k)) if k is not None else ""
+                    for p, k in zip(pct, kr, strict=True)
+                ],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=[[fmt_kr(k), fmt_pct(p)] for k, p in zip(kr, pct, strict=True)],
+                hovertemplate=f"<b>%{{y}}</b><br>{safe(cat)}: %{{customdata[0]}} (%{{customdata[1]}})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext_minsize=10, uniformtext_mode="hide")
+    if mode == "andel":
+        fig.update_xaxes(range=[0, 100], ticksuffix=" %", title=None)
+    else:
+        fig.update_xaxes(tickformat=",.0f", title="kr")
+    return style(fig, height=max(260, 110 + 60 * len(rows)))
+
+
+def admin_share_chart(df: pl.DataFrame) -> go.Figure:
+    """Administration's share of costs, highest on top; förbund whose report does not allow it are left out."""
+    known = df.filter(pl.col("Administration (%)").is_not_null()).sort("Administration (%)")
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[_bar_label(r) for r in known.iter_rows(named=True)],
+            x=known["Administration (%)"].to_list(),
+            marker_color=CATEGORY_COLOURS["Administration"],
+            text=[fmt_pct(v) for v in known["Administration (%)"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[fmt_kr(r["Administration (kr)"]), r["Fördelning"]] for r in known.iter_rows(named=True)],
+            hovertemplate="<b>%{y}</b><br>Administration: %{customdata[0]} (%{x:.1f} %)<br>%{customdata[1]}"
+            "<extra></extra>",
+            name="Administration",
+        )
+    )
+    top = max([*known["Administration (%)"].to_list(), 10])
+    fig.update_xaxes(range=[0, top * 1.35], ticksuffix=" %")
+    return style(fig, height=max(220, 90 + 55 * known.height))
+
+
+def budget_use_chart(df: pl.DataFrame) -> go.Figure:
+    """How much of each budgeted row was used: 100 % is the budget."""
+    rows = list(df.iter_rows(named=True))[::-1]
+    labels = [
+        f"{safe(r['Förbund'])} {r['År']}: {safe(r['Rad'])}" + (f" {FLAG}" if r["Avvikelser"] else "") for r in rows
+    ]
+    colours = [PALETTE_UNDER if (r["Förbrukat (%)"] or 0) <= 100 else OVER_CEILING for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=labels,
+            x=[r["Förbrukat (%)"] for r in rows],
+            marker_color=colours,
+            text=[fmt_pct(r["Förbrukat (%)"], 0) for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [fmt_kr(r["Budget (kr)"]), fmt_kr(r["Utfall (kr)"]), fmt_kr(r["Outnyttjat (kr)"]), r["År"]]
+                for r in rows
+            ],
+            hovertemplate=(
+                "<b>%{y}</b> (%{customdata[3]})<br>Budget: %{customdata[0]}<br>Utfall: %{customdata[1]}"
+                "<br>Outnyttjat: %{customdata[2]}<extra></extra>"
+            ),
+            name="Förbrukat av budget",
+        )
+    )
+    fig.add_vline(x=100, line_dash="dash", line_color=CEILING_LINE, annotation_text="Budget", annotation_position="top")
+    top = max([r["Förbrukat (%)"] or 0 for r in rows] + [100])
+    fig.update_xaxes(range=[0, top * 1.2], ticksuffix=" %")
+    return style(fig, height=max(260, 90 + 32 * len(rows)))
+
+
+# -- deltagare -----------------------------------------------------------------------------------
+
+WOMEN, MEN, UNSPLIT = "#CC79A7", "#009E73", "#999999"
+
+
+def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figure:
+    """Participants split into kvinnor and män where the report gives counts; otherwise one grey bar."""
+    rows = list(df.iter_rows(named=True))[::-1]
+
+    def label(r: dict) -> str:
+        base = (
+            f"{safe(r['Förbund'])}: {safe(r['Insats'])}"
+            if label_col == "Insats" and r["Insats"]
+            else safe(r["Förbund"])
+        )
+        return f"{base} ({r['År']})" + (f" {FLAG}" if r["Avvikelser"] else "")
+
+    labels = [label(r) for r in rows]
+    split = [r["Kvinnor"] is not None and r["Män"] is not None for r in rows]
+    fig = go.Figure()
+    for name, col, colour in (("Kvinnor", "Kvinnor", WOMEN), ("Män", "Män", MEN)):
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=name,
+                y=labels,
+                x=[r[col] if s else None for r, s in zip(rows, split, strict=True)],
+                marker_color=colour,
+                text=[fmt_int(r[col]) if s else "" for r, s in zip(rows, split, strict=True)],
+                textposition="inside",
+                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            name="Ej uppdelat på kön",
+            y=labels,
+            x=[None if s else r["Deltagare"] for r, s in zip(rows, split, strict=True)],
+            marker_color=UNSPLIT,
+            text=[
+                (
+                    ""
+                    if s
+                    else (
+                        f"{r['Anmärkning'].split(';')[0]}"
+                        if r["Anmärkning"] and r["Anmärkning"].startswith(("ca", "delmängd"))
+                        else fmt_int(r["Deltagare"])
+                    )
+                    + (
+                        f", {fmt_pct(r['Andel kvinnor (%)'], 0)} kvinnor"
+                        if r["Andel kvinnor (%)"] is not None and not s
+                        else ""
+                    )
+                )
+                for r, s in zip(rows, split, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="<b>%{y}</b><br>Deltagare: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    top = max([r["Deltagare"] or 0 for r in rows] + [10])
+    fig.update_xaxes(range=[0, top * 1.45], title="personer")
+    return style(fig, height=max(240, 100 + 50 * len(rows)))
+
+
+def history_chart(df: pl.DataFrame) -> go.Figure:
+    """Participants per year, kvinnor and män stacked (one förbund's own table)."""
+    fig = go.Figure()
+    for slug in dict.fromkeys(df["slug"].to_list()):
+        part = df.filter(pl.col("slug") == slug)
+        name = safe(part["Förbund"][0])
+        for sex, colour in (("Kvinnor", WOMEN), ("Män", MEN)):
+            fig.add_trace(
+                go.Bar(
+                    x=[f"{name} {y}" for y in part["År"]],
+                    y=part[sex].to_list(),
+                    name=f"{sex}",
+                    marker_color=colour,
+                    text=[fmt_int(v) for v in part[sex]],
+                    textposition="inside",
+                    hovertemplate=f"%{{x}}<br>{sex}: %{{y}}<extra></extra>",
+                    legendgroup=sex,
+                    showlegend=slug == df["slug"][0],
+                )
+            )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="personer")
+    return style(fig, height=380)
+
+
+def outcomes_chart(df: pl.DataFrame) -> go.Figure:
+    """One panel per outcome definition: shares are never ranked across definitions."""
+    from plotly.subplots import make_subplots
+
+    definitions = list(dict.fromkeys(df["Definition"].to_list()))
+    counts = [df.filter(pl.col("Definition") == d).height for d in definitions]
+    fig = make_subplots(
+        rows=len(definitions),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[f"Definition: {safe(d)}" for d in definitions],
+        row_heights=counts,
+    )
+    for i, d in enumerate(definitions, start=1):
+        part = list(df.filter(pl.col("Definition") == d).iter_rows(named=True))[::-1]
+        labels = [
+            f"{safe(r['Förbund'])}{': ' + safe(r['Insats']) if r['Insats'] else ''} ({r['År']})"
+            + (f" {FLAG}" if r["Avvikelser"] else "")
+            for r in part
+        ]
+        text = [
+            fmt_pct(r["Andel (%)"], 1 if r["Beräknad"] else 0)
+            + (
+                f" ({fmt_int(r['Till utfallet'])} av {fmt_int(r['Avslutade'])})"
+                if r["Till utfallet"] is not None and r["Avslutade"] is not None
+                else " (enligt rapporten)"
+            )
+            for r in part
+        ]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=labels,
+                x=[r["Andel (%)"] for r in part],
+                text=text,
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=CATEGORICAL[(i - 1) % len(CATEGORICAL)],
+                name=safe(d),
+                showlegend=False,
+                customdata=[
+                    [
+                        fmt_pct(r["Andel enligt rapporten (%)"], 0)
+                        if r["Andel enligt rapporten (%)"] is not None
+                        else "anges inte",
+                        safe(r["Avvikelser"] or ""),
+                    ]
+                    for r in part
+                ],
+                hovertemplate="<b>%{y}</b><br>Andel av avslutade: %{x:.1f} %<br>Rapportens uppgift: %{customdata[0]}"
+                "<br>%{customdata[1]}<extra></extra>",
+            ),
+            row=i,
+            col=1,
+        )
+    fig.for_each_xaxis(
+        lambda ax: ax.update(
+            range=[0, 140], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v} %" for v in range(0, 101, 20)]
+        )
+    )
+    return style(fig, height=max(300, 140 + 55 * sum(counts) + 40 * len(definitions)))
+
+
+# -- helårsekvivalenter --------------------------------------------------------------------------
+
+
+def hae_share_chart(df: pl.DataFrame) -> go.Figure:
+    """HÅE share per kommun, one bar per series. Different periods and age bands are separate series,
+    drawn side by side and never joined by a line."""
+    fig = go.Figure()
+    series = df.select("period_key", "Period", "År").unique().sort("År")
+    kommuner = list(dict.fromkeys(df["Kommun"].to_list()))
+    for n, s in enumerate(series.iter_rows(named=True)):
+        part = {r["Kommun"]: r for r in df.filter(pl.col("period_key") == s["period_key"]).iter_rows(named=True)}
+        fig.add_trace(
+            go.Bar(
+                name=safe(s["Period"]),
+                x=[safe(k) for k in kommuner],
+                y=[part[k]["Andel (%)"] if k in part else None for k in kommuner],
+                marker_color=CATEGORICAL[n % len(CATEGORICAL)],
+                marker_pattern_shape="/" if "halvår" in s["Period"].lower() else "",
+                text=[fmt_pct(part[k]["Andel (%)"]) if k in part else "" for k in kommuner],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[
+                    [fmt_int(part[k]["Totalt (HÅE)"]), fmt_int(part[k]["Folkmängd"])] if k in part else ["", ""]
+                    for k in kommuner
+                ],
+                hovertemplate=(
+                    f"<b>%{{x}}</b> – {safe(s['Period'])}<br>Andel: %{{y:.1f}} %"
+                    "<br>Helårsekvivalenter: %{customdata[0]}<br>Folkmängd: %{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(ticksuffix=" %", title=None, rangemode="tozero")
+    return style(fig, height=420)
+
+
+HAE_COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#F0E442", "#D55E00", "#CC79A7"]
+
+
+def hae_categories_chart(df: pl.DataFrame, categories: list[str]) -> go.Figure:
+    """Helårsekvivalenter per benefit category, stacked per kommun, for one series."""
+    fig = go.Figure()
+    kommuner = [safe(k) for k in df["Kommun"]]
+    for colour, cat in zip(HAE_COLOURS, categories, strict=False):
+        col = f"{cat} (HÅE)"
+        fig.add_trace(
+            go.Bar(
+                name=safe(cat),
+                x=kommuner,
+                y=df[col].to_list(),
+                marker_color=colour,
+                hovertemplate=f"<b>%{{x}}</b><br>{safe(cat)}: %{{y}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="helårsekvivalenter", tickformat=",.0f")
     return style(fig, height=420)

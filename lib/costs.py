@@ -69,7 +69,7 @@ def mapping_table(figures: pl.DataFrame, mappings: pl.DataFrame) -> pl.DataFrame
         "document",
         "section",
         "line",
-        pl.coalesce("label", "item").alias("reported_row"),
+        pl.coalesce("item", "label").alias("reported_row"),
         "item",
         "metric",
         pl.col("value").alias("amount_kr"),

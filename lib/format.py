@@ -99,6 +99,7 @@ def format_frame(df, kinds: dict[str, str]):
         "mkr": fmt_mkr,
         "pct": fmt_pct,
         "pct0": lambda v: fmt_pct(v, 0),
+        "pp": lambda v: "–" if v is None else f"{fmt_decimal(v, 1)}{NBSP}p.e.",
         "int": fmt_int,
         "bool": lambda v: "–" if v is None else ("Ja" if v else "Nej"),
         "text": lambda v: "–" if v in (None, "") else str(v),

@@ -75,11 +75,16 @@ def shared_params(slugs: Sequence[str], years: Sequence[int]) -> list[Param]:
     ]
 
 
-def page_params(page: str, sorts: Sequence[str]) -> list[Param]:
+COST_VIEW_OPTIONS = {"andel": "Andel av kostnaderna", "kronor": "Kronor"}
+
+
+def page_params(page: str, sorts: Sequence[str], hae_periods: Sequence[str] = ()) -> list[Param]:
     """Options that belong to one page (by its url path)."""
     return {
         "": [Param("sortera", "Sortering", list(sorts))],
         "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS))],
+        "kostnader": [Param("vy", "Visning", list(COST_VIEW_OPTIONS))],
+        "hae": [Param("period", "Period", list(hae_periods))] if hae_periods else [],
     }.get(page, [])
 
 

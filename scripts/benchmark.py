@@ -23,6 +23,9 @@ PAGES = {
     "Översikt": (None, {}),
     "Eget kapital": ("pages/eget_kapital.py", {}),
     "Eget kapital, ett förbund, kronor": ("pages/eget_kapital.py", {"forbund": ["sydnarke"], "vy": "kronor"}),
+    "Kostnadsfördelning": ("pages/kostnader.py", {}),
+    "Deltagare och resultat": ("pages/deltagare.py", {}),
+    "Helårsekvivalenter": ("pages/hae.py", {}),
 }
 EMPTY = "import streamlit as st\nst.write('')\n"
 

@@ -13,7 +13,13 @@ from lib.sources import DATA_DIR
 from tests.conftest import ROOT
 
 SLUGS = ["sodra-lappland", "solleftea", "jamtland", "sydnarke"]
-PAGES = {"overview": "pages/overview.py", "eget_kapital": "pages/eget_kapital.py"}
+PAGES = {
+    "overview": "pages/overview.py",
+    "eget_kapital": "pages/eget_kapital.py",
+    "kostnader": "pages/kostnader.py",
+    "deltagare": "pages/deltagare.py",
+    "hae": "pages/hae.py",
+}
 
 
 def run(page: str = "overview", **params) -> AppTest:
@@ -52,8 +58,13 @@ def test_every_page_renders_for_all_and_each_forbund(page, forbund):
     assert not at.exception, at.exception
     assert texts(at, "error") == []
     assert at.multiselect[0].value == ([forbund] if forbund else SLUGS)
-    if page == "eget_kapital":
-        assert len(at.get("plotly_chart")) == 2
+    expected_charts = {"overview": 1, "eget_kapital": 2}
+    if page in expected_charts:
+        assert len(at.get("plotly_chart")) == expected_charts[page]
+    if page == "hae" and forbund not in (None, "sodra-lappland"):
+        assert texts(at, "info") == [
+            f"Rapporten för {at.multiselect[0].format_func(forbund)} innehåller inga helårsekvivalenter."
+        ] or any("innehåller inga helårsekvivalenter" in t for t in texts(at, "info"))
 
 
 def test_ranking_chart_holds_the_computed_ratio_and_the_ceiling():
@@ -195,3 +206,102 @@ def test_broken_data_shows_a_clear_message_without_traceback(tmp_path, monkeypat
         "Data kunde inte läsas in, så inga siffror visas. Felen nedan behöver rättas i data/."
     ]
     assert "figures/sydnarke-ar-2023.csv rad 6: okänt mått 'okant_matt'" in at.code[0].value
+
+
+def table_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_cost_split_of_sodra_lappland_as_printed():
+    at = run("kostnader", forbund=["sodra-lappland"])
+    table = table_with(at, "Administration (kr)")
+    assert table["Administration (kr)"].iloc[0] == "856\u00a0000\u00a0kr"
+    assert table["Verksamhetens kostnader (kr)"].iloc[0] == "4\u00a0249\u00a0000\u00a0kr"
+    assert table["Fördelning"].iloc[0] == "tryckt i rapporten"
+    split = specs(at)[0]
+    admin = next(t for t in split["data"] if t["name"] == "Administration")
+    assert admin["x"] == [pytest.approx(100 * 856 / 4248)]
+    at.get("button_group")[0].set_value("kronor").run()
+    admin = next(t for t in specs(at)[0]["data"] if t["name"] == "Administration")
+    assert admin["x"] == [856_000]
+    assert qp(at, "vy") == ["kronor"]
+
+
+def test_mapping_is_visible_with_reasons():
+    at = run("kostnader", forbund=["solleftea"])
+    mapping = table_with(at, "Skäl")
+    kansli = mapping[mapping["Rad i rapporten"] == "Kansli"].iloc[0]
+    assert (kansli["Belopp (kr)"], kansli["Kategori"]) == ("412\u00a0425\u00a0kr", "Administration")
+    assert "styrelsen, förbundschef och kansli" in kansli["Skäl"]
+
+
+def test_jamtland_administration_is_not_guessed():
+    at = run("kostnader", forbund=["jamtland"])
+    split = specs(at)[0]
+    assert {t["name"] for t in split["data"]} == {"Individinriktade insatser", "Ej fördelbar"}
+    assert any("Administrationens andel går inte att ta fram för Jämtland" in c for c in texts(at, "caption"))
+
+
+def test_budget_use():
+    at = run("kostnader", forbund=["sydnarke"])
+    budget = next(sp for sp in specs(at) if any(t.get("name") == "Förbrukat av budget" for t in sp["data"]))
+    bars = dict(zip(budget["data"][0]["y"], budget["data"][0]["x"], strict=True))
+    assert bars["Sydnärke 2023: Mottagningsteamet"] == pytest.approx(100 * 1_086_516 / 1_193_955)
+    assert bars["Sydnärke 2023: Strukturinsatser"] == pytest.approx(100 * 355_954 / 320_000)
+
+
+def test_jamtland_finished_to_work_or_studies():
+    at = run("deltagare", forbund=["jamtland"])
+    outcome = next(
+        sp for sp in specs(at) if any("Definition:" in a.get("text", "") for a in sp["layout"].get("annotations", []))
+    )
+    titles = [a["text"] for a in outcome["layout"]["annotations"]]
+    assert titles == ["Definition: arbete/studier", "Definition: ingen offentlig försörjning vid avslut"]
+    texts_ = [t["text"][0] for t in outcome["data"]]
+    assert "63,2\u00a0% (48 av 76)" in texts_
+    history = next(sp for sp in specs(at) if sp["data"][0].get("x") and "Jämtland 2018" in sp["data"][0]["x"])
+    women = next(t for t in history["data"] if t["name"] == "Kvinnor")
+    assert women["y"] == [108, 110, 110, 104, 90]
+
+
+def test_sydnarke_participants_that_do_not_add_up_are_flagged():
+    at = run("deltagare", forbund=["sydnarke"])
+    people = specs(at)[0]
+    unsplit = next(t for t in people["data"] if t["name"] == "Ej uppdelat på kön")
+    assert unsplit["x"] == [155] and unsplit["y"] == ["Sydnärke (2023) ⚠"]
+    outcome = next(
+        sp for sp in specs(at) if any("Definition:" in a.get("text", "") for a in sp["layout"].get("annotations", []))
+    )
+    labels = outcome["data"][0]["y"]
+    assert "Sydnärke (2023) ⚠" in labels  # stated 72 %, its own counts give 78,3 %
+
+
+def test_lycksele_first_half_2023():
+    at = run("hae", forbund=["sodra-lappland"])
+    share = specs(at)[0]
+    half = next(t for t in share["data"] if t["name"] == "Första halvåret 2023, 20–65 år")
+    full = next(t for t in share["data"] if t["name"] == "Helår 2022, 20–64 år")
+    assert dict(zip(half["x"], half["y"], strict=True))["Lycksele"] == 13.7
+    assert dict(zip(full["x"], full["y"], strict=True))["Riket"] == 11.9
+    assert all(t["type"] == "bar" for t in share["data"])  # separate series, never one line
+    change = table_with(at, "Jämförbarhet")
+    assert set(change["Jämförbarhet"]) == {"ej jämförbar: olika periodlängd och åldersgrupp"}
+    cats = specs(at)[1]
+    lycksele = {t["name"]: dict(zip(t["x"], t["y"], strict=True))["Lycksele"] for t in cats["data"]}
+    assert lycksele["Sjukpenning"] == 204 and lycksele["Ekonomiskt bistånd"] == 97
+    assert "Riket" not in cats["data"][0]["x"]
+
+
+def test_hae_period_in_the_url():
+    at = run("hae", forbund=["sodra-lappland"], period="2022-helar-20-64")
+    assert at.selectbox(key="period").value == "2022-helar-20-64"
+    cats = specs(at)[1]
+    assert dict(zip(cats["data"][0]["x"], cats["data"][0]["y"], strict=True))["Lycksele"] == 184
+    at.selectbox(key="period").set_value("2023-halvar1-20-65").run()
+    assert "period" not in at.query_params  # the newest series is the default: the link stays short
+
+
+def test_hae_without_data_is_a_plain_statement():
+    at = run("hae", forbund=["sydnarke"])
+    assert texts(at, "info") == ["Rapporten för Sydnärke innehåller inga helårsekvivalenter."]
+    assert len(at.get("plotly_chart")) == 0

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lib import views
+from lib import views, views_costs, views_hae, views_participants
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.urlstate import (
@@ -22,6 +22,7 @@ from lib.urlstate import (
     validate,
     value_from_url,
 )
+from lib.views_hae import hae_periods
 
 
 def dataset() -> Dataset:
@@ -61,6 +62,69 @@ def _sources(figure_ids: tuple[str, ...], data_key: str) -> pl.DataFrame:
     return views.sources_table(dataset(), list(figure_ids))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cost_split(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views_costs.cost_split(dataset(), list(slugs), choice)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _budget_use(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views_costs.budget_use(dataset(), list(slugs), choice)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _participants(slugs: tuple[str, ...], choice: str, per_insats: bool, data_key: str) -> pl.DataFrame:
+    return views_participants.participants(dataset(), list(slugs), choice, per_insats)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _outcomes(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views_participants.outcomes(dataset(), list(slugs), choice)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _hae(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
+    return views_hae.hae_table(dataset(), list(slugs))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _history(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
+    return views_participants.participant_history(dataset(), list(slugs))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cost_per(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
+    return views_participants.cost_per_participant(dataset(), list(slugs), choice)
+
+
+def participant_history(slugs: list[str]) -> pl.DataFrame:
+    return _history(tuple(slugs), _data_key())
+
+
+def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _cost_per(tuple(slugs), choice, _data_key())
+
+
+def cost_split(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _cost_split(tuple(slugs), choice, _data_key())
+
+
+def budget_use(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _budget_use(tuple(slugs), choice, _data_key())
+
+
+def participants(slugs: list[str], choice: str, per_insats: bool = False) -> pl.DataFrame:
+    return _participants(tuple(slugs), choice, per_insats, _data_key())
+
+
+def outcomes(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _outcomes(tuple(slugs), choice, _data_key())
+
+
+def hae(slugs: list[str]) -> pl.DataFrame:
+    return _hae(tuple(slugs), _data_key())
+
+
 def equity_ranking(slugs: list[str], choice: str) -> pl.DataFrame:
     return _ranking(tuple(slugs), choice, _data_key())
 
@@ -83,7 +147,8 @@ def year_label(choice: str) -> str:
 
 def url_specs(page: str) -> list[Param]:
     ds = dataset()
-    return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS))
+    periods = list(hae_periods(_hae(tuple(names()), _data_key())))
+    return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS), periods)
 
 
 def check_url(page: str) -> None:

@@ -1,0 +1,94 @@
+"""Helårsekvivalenter: share of the population supported by social benefits, per member kommun and Riket."""
+
+from ui.boot import ensure_router
+
+ensure_router()  # see ui/boot.py
+
+import polars as pl
+import streamlit as st
+
+from lib import charts
+from lib.downloads import file_stem
+from lib.format import escape_markdown, format_frame
+from lib.registry import HAE_CATEGORIES, METRICS
+from lib.views_hae import hae_change, hae_periods
+from ui import common
+
+ds = common.dataset()
+slugs, _choice = common.selection()
+common.show_notices()
+
+st.title("Helårsekvivalenter")
+st.caption(
+    "SCB:s mått på hur många helårsekvivalenter i arbetsför ålder som försörjs av sjukpenning, sjuk- och "
+    "aktivitetsersättning, arbetslöshet, arbetsmarknadsåtgärder, ekonomiskt bistånd och etableringsersättning, "
+    "som förbunden redovisar per medlemskommun med Riket som jämförelse. Från 2023 finns åldersgruppen 20–65 år "
+    "vid sidan av 20–64 år; de är olika serier, liksom halvår och helår."
+)
+if common.require_forbund(slugs):
+    table = common.hae(slugs)
+    without = [common.names()[s] for s in slugs if s not in set(table["slug"].to_list())]
+    for name in without:
+        st.info(f"Rapporten för {escape_markdown(name)} innehåller inga helårsekvivalenter.")
+    if table.height:
+        cats = [METRICS[m].label for m in HAE_CATEGORIES]
+        for slug in dict.fromkeys(table["slug"].to_list()):
+            part = table.filter(pl.col("slug") == slug)
+            name = part["Förbund"][0]
+            st.subheader(f"{name}: andel av befolkningen")
+            st.caption(
+                "Staplarna visar rapportens (SCB:s) andel. Helår och halvår, 20–64 och 20–65 år är olika "
+                "serier: de står bredvid varandra och binds aldrig ihop till en linje."
+            )
+            kinds = {
+                "Kommun": "text",
+                "Period": "text",
+                "Andel (%)": "pct",
+                "Andel beräknad (%)": "pct",
+                "Totalt (HÅE)": "int",
+                "Folkmängd": "int",
+            }
+            common.chart_panel(
+                charts.hae_share_chart(part),
+                part.drop("slug", "period_key", "figure_ids"),
+                format_frame(part, kinds),
+                [f for x in part["figure_ids"].to_list() for f in x],
+                file_stem("hae-andel", slug),
+                key=f"hae_share_{slug}",
+            )
+            change = hae_change(part)
+            if change.height:
+                st.markdown("**Förändring mellan perioderna**")
+                st.dataframe(
+                    format_frame(
+                        change,
+                        {
+                            c: "pct" if c.endswith("(%)") else "pp" if c.startswith("Skillnad") else "text"
+                            for c in change.columns
+                        },
+                    ),
+                    hide_index=True,
+                    key=f"hae_change_{slug}",
+                )
+                st.caption("Skillnaden visas men jämför olika periodlängd och åldersgrupp; läs den med försiktighet.")
+
+        periods = hae_periods(table)
+        st.subheader("Helårsekvivalenter per ersättning")
+        if st.session_state.get("period") not in periods:
+            st.session_state["period"] = next(iter(periods))
+        period = st.selectbox("Period", list(periods), format_func=periods.get, key="period")
+        chosen = table.filter((pl.col("period_key") == period) & (pl.col("Kommun") != "Riket"))
+        common.chart_panel(
+            charts.hae_categories_chart(chosen, cats),
+            table.filter(pl.col("period_key") == period).select(
+                "Förbund", "Kommun", "Period", *[f"{c} (HÅE)" for c in cats], "Totalt (HÅE)"
+            ),
+            format_frame(
+                table.filter(pl.col("period_key") == period),
+                {"Kommun": "text", **{f"{c} (HÅE)": "int" for c in cats}, "Totalt (HÅE)": "int"},
+            ),
+            [f for x in chosen["figure_ids"].to_list() for f in x],
+            file_stem("hae-per-ersattning", period),
+            key="hae_categories",
+        )
+        st.caption("Riket visas i tabellen men inte i diagrammet, där dess storlek skulle dölja kommunerna.")

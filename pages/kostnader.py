@@ -1,0 +1,146 @@
+"""Kostnadsfördelning: administration / individinriktat / strukturövergripande, the mapping behind it, budget use."""
+
+from ui.boot import ensure_router
+
+ensure_router()  # see ui/boot.py
+
+import polars as pl
+import streamlit as st
+
+from lib import charts
+from lib.downloads import file_stem
+from lib.format import escape_markdown, format_frame
+from lib.urlstate import COST_VIEW_OPTIONS
+from lib.views_costs import CATEGORY_LABELS, mapping_rows
+from ui import common
+
+ds = common.dataset()
+slugs, choice = common.selection()
+common.show_notices()
+
+st.title("Kostnadsfördelning")
+st.caption(
+    "Kostnaderna delas i administration (styrelse, kansliets administrativa del, revision, lokaler, övrigt), "
+    "individinriktade insatser och strukturövergripande insatser. Södra Lappland redovisar fördelningen själv; "
+    "för de andra är varje rad i rapporten placerad i en kategori, med skäl, i tabellen längre ned."
+)
+if common.require_forbund(slugs):
+    split = common.cost_split(slugs, choice)
+    if split.height == 0:
+        st.info("Rapporterna för de valda förbunden och året ger ingen kostnadsfördelning.")
+    else:
+        mode = (
+            st.segmented_control(
+                "Visa", list(COST_VIEW_OPTIONS), format_func=COST_VIEW_OPTIONS.get, key="vy", required=True
+            )
+            or "andel"
+        )
+        ids = [f for x in split["figure_ids"].to_list() for f in x]
+        cats = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS]
+        display = format_frame(
+            split.with_columns(
+                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                    "Förbund (år)"
+                )
+            ),
+            {
+                "Förbund (år)": "text",
+                **{f"{c} (kr)": "kr" for c in cats},
+                **{f"{c} (%)": "pct" for c in cats},
+                "Verksamhetens kostnader (kr)": "kr",
+                "Fördelning": "text",
+                "Avvikelser": "text",
+            },
+        )
+        common.chart_panel(
+            charts.cost_split_chart(split, mode),
+            split.drop("slug", "figure_ids"),
+            display,
+            ids,
+            file_stem("kostnadsfordelning", mode, choice),
+            key="split",
+        )
+        unknown = split.filter(pl.col("Administration (kr)").is_null())["Förbund"].to_list()
+        if unknown:
+            st.caption(
+                f"Administrationens andel går inte att ta fram för {escape_markdown(', '.join(unknown))}: "
+                "rapporten skiljer inte administration från andra kostnader (grått = ej fördelbart)."
+            )
+
+        st.subheader("Administrationens andel")
+        known = split.filter(pl.col("Administration (%)").is_not_null())
+        if known.height:
+            common.chart_panel(
+                charts.admin_share_chart(split),
+                known.select(
+                    "Förbund",
+                    "År",
+                    "Administration (kr)",
+                    "Administration (%)",
+                    "Verksamhetens kostnader (kr)",
+                    "Fördelning",
+                ),
+                format_frame(
+                    known,
+                    {
+                        "Förbund": "text",
+                        "År": "text",
+                        "Administration (kr)": "kr",
+                        "Administration (%)": "pct",
+                        "Fördelning": "text",
+                    },
+                ),
+                [f for x in known["figure_ids"].to_list() for f in x],
+                file_stem("administrationens-andel", choice),
+                key="admin",
+            )
+
+        st.subheader("Så har raderna i rapporten fördelats")
+        for row in split.iter_rows(named=True):
+            with st.expander(f"{row['Förbund']} {row['År']}: {row['Fördelning']}"):
+                rows = mapping_rows(ds, row["slug"], row["År"])
+                st.dataframe(
+                    format_frame(
+                        rows,
+                        {
+                            "Rad i rapporten": "text",
+                            "Belopp (kr)": "kr",
+                            "Kategori": "text",
+                            "Skäl": "text",
+                            "Avsnitt": "text",
+                            "Rad": "int",
+                        },
+                    ),
+                    hide_index=True,
+                    key=f"mapping_{row['slug']}",
+                )
+
+    st.subheader("Hur mycket av budgeten användes?")
+    use = common.budget_use(slugs, choice)
+    if use.height == 0:
+        st.info("Rapporterna för de valda förbunden och året har ingen budget att jämföra utfallet med.")
+    else:
+        st.caption(
+            "Utfall mot förbundets egen budget i samma årsredovisning, per rad eller insats. Beviljade medel som inte "
+            "används blir kvar i det egna kapitalet."
+        )
+        common.chart_panel(
+            charts.budget_use_chart(use),
+            use.drop("slug", "figure_ids"),
+            format_frame(
+                use,
+                {
+                    "Förbund": "text",
+                    "År": "text",
+                    "Rad": "text",
+                    "Budget (kr)": "kr",
+                    "Utfall (kr)": "kr",
+                    "Förbrukat (%)": "pct",
+                    "Outnyttjat (kr)": "kr",
+                    "Avvikelser": "text",
+                },
+            ),
+            [f for x in use["figure_ids"].to_list() for f in x],
+            file_stem("budgetutnyttjande", choice),
+            key="budget",
+        )
