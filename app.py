@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/kostnader.py", title="Kostnadsfördelning", icon=":material/pie_chart:", url_path="kostnader"),
     st.Page("pages/deltagare.py", title="Deltagare och resultat", icon=":material/groups:", url_path="deltagare"),
     st.Page("pages/hae.py", title="Helårsekvivalenter", icon=":material/family_restroom:", url_path="hae"),
+    st.Page("pages/profil.py", title="Förbundsprofil", icon=":material/badge:", url_path="profil"),
+    st.Page("pages/kallor.py", title="Källor och datakvalitet", icon=":material/fact_check:", url_path="kallor"),
 ]
 
 page = st.navigation(PAGES)
@@ -37,5 +39,7 @@ with st.sidebar, st.expander("Om data"):
         "Belopp anges i kronor. **Härledda** värden är uträknade ur andra uppgifter och märkta så. "
         "Där en rapport motsäger sig själv visas både rapportens uppgift och det delarna ger, markerat ⚠."
     )
-page.run()
-common.write_url(page.url_path)
+try:
+    page.run()
+finally:  # also when a page stops early (st.stop): the URL must show the view
+    common.write_url(page.url_path)

@@ -125,3 +125,59 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# What each exported column means: shown on the sources page and written into the Excel file.
+DATA_DICTIONARY: list[tuple[str, str, str]] = [
+    ("figures", "forbund", "förbundets id: sodra-lappland, solleftea, jamtland, sydnarke"),
+    ("figures", "year, period", "år; helår eller halvår 1 (halvår är inte jämförbart med helår)"),
+    ("figures", "metric, value, unit", "måttets id, värdet och enheten; belopp i kronor, kostnader positiva"),
+    ("figures", "basis", "utfall, budget, plan, eller härledd (uträknad ur utfall)"),
+    ("figures", "document, locator, label", "källdokument, 's. N, rad M' i textversionen, etiketten som den står"),
+    ("figures", "insats, kommun, age_band", "insatsens namn; kommun eller Riket och åldersgrupp (HÅE)"),
+    ("figures", "printed, printed_unit", "värdet exakt som det är tryckt och dess enhet (tkr, kr, %)"),
+    ("figures", "derived_from, note", "för härledda värden: vilka uppgifter de räknats fram ur, och hur"),
+    ("findings", "check, severity", "vilken kontroll; motsägelse eller avrundning (högst 1 kr per uppgift)"),
+    ("findings", "expected, found, difference", "vad övriga uppgifter ger, vad som står, skillnaden"),
+    ("findings", "tolerance", "vad tryckt avrundning tillåter (500 kr per tkr-uppgift, 0,05 för '20,5 %')"),
+    ("findings", "sources", "båda sidornas dokument, rad, etikett och tryckta värde"),
+    ("mappings", "reported_row, amount_kr", "raden i rapporten och dess belopp i kronor"),
+    (
+        "mappings",
+        "category, reason",
+        "administration, individinriktat, strukturövergripande, ej fördelad "
+        "eller uppdelad (fördelas via sina underrader), och skälet",
+    ),
+]
+
+
+def citation(ds: Dataset, today: str) -> str:
+    """A line to quote the numbers with."""
+    docs = ds.documents
+    ar = docs.filter(docs["type"] == "årsredovisning")["year"]
+    return (
+        f"Källa: Finsam-jämförelsen, uppgifter ur {docs.height} dokument från {ds.forbund.height} "
+        f"samordningsförbund (årsredovisningar {ar.min()}–{ar.max()} och verksamhetsplan), hämtade {today}. "
+        "Varje siffra anges med dokument och rad."
+    )
+
+
+def dataset_xlsx(ds: Dataset, today: str) -> bytes:
+    """The complete dataset in one workbook: figures, findings, mappings, documents and a data dictionary."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(buf) as wb:
+        for name, df in (
+            ("figures", figures_table(ds)),
+            ("findings", findings_table(ds)),
+            ("mappings", mappings_table(ds)),
+            ("documents", ds.documents),
+        ):
+            df.write_excel(wb, worksheet=name, autofit=True, freeze_panes=(1, 0))
+        dictionary = pl.DataFrame(DATA_DICTIONARY, schema=["tabell", "kolumner", "betydelse"], orient="row")
+        dictionary = pl.concat(
+            [dictionary, pl.DataFrame([("", "", citation(ds, today))], schema=dictionary.columns, orient="row")]
+        )
+        dictionary.write_excel(wb, worksheet="dataordlista", autofit=True)
+    return buf.getvalue()

@@ -75,6 +75,19 @@ def shared_params(slugs: Sequence[str], years: Sequence[int]) -> list[Param]:
     ]
 
 
+# The consistency checks' ids (lib.checks.CHECKS), listed here to keep this module free of the checks' imports.
+CHECK_IDS = (
+    "balansrakning",
+    "resultat",
+    "eget_kapital_rullning",
+    "kassaflode",
+    "kostnadsfordelning",
+    "andel",
+    "delar_summa",
+    "kon_summa",
+    "hae_summa",
+    "samma_figur",
+)
 COST_VIEW_OPTIONS = {"andel": "Andel av kostnaderna", "kronor": "Kronor"}
 
 
@@ -85,6 +98,10 @@ def page_params(page: str, sorts: Sequence[str], hae_periods: Sequence[str] = ()
         "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS))],
         "kostnader": [Param("vy", "Visning", list(COST_VIEW_OPTIONS))],
         "hae": [Param("period", "Period", list(hae_periods))] if hae_periods else [],
+        "kallor": [
+            Param("kontroll", "Kontroll", list(CHECK_IDS), multi=True),
+            Param("allvar", "Allvar", ["alla", "motsägelse", "avrundning"]),
+        ],
     }.get(page, [])
 
 

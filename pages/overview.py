@@ -127,9 +127,9 @@ if common.require_forbund(slugs):
     cols = st.columns(min(4, len(slugs)))
     for n, row in enumerate(table.iter_rows(named=True)):
         cols[n % len(cols)].page_link(
-            "pages/eget_kapital.py",
-            label=f"{row['Förbund']}: eget kapital",
-            icon=":material/account_balance:",
+            "pages/profil.py",
+            label=f"{row['Förbund']}: profil",
+            icon=":material/badge:",
             query_params={"forbund": row["slug"], **({"ar": choice} if choice != views.LATEST else {})},
         )
     common.sources_panel([fid for ids in table["figure_ids"].to_list() for fid in ids], "overview")

@@ -26,6 +26,8 @@ PAGES = {
     "Kostnadsfördelning": ("pages/kostnader.py", {}),
     "Deltagare och resultat": ("pages/deltagare.py", {}),
     "Helårsekvivalenter": ("pages/hae.py", {}),
+    "Förbundsprofil (Sollefteå)": ("pages/profil.py", {"forbund": ["solleftea"]}),
+    "Källor och datakvalitet": ("pages/kallor.py", {}),
 }
 EMPTY = "import streamlit as st\nst.write('')\n"
 
@@ -64,6 +66,42 @@ def main() -> None:
     for name, (page, params) in PAGES.items():
         med = statistics.median(timed(app(page, params), args.runs))
         print(f"{name:40} {med * 1000:10.1f} {med / base:18.1f}")
+    briefing(args.runs)
+
+
+def briefing(runs: int) -> None:
+    """PDF generation, as a ratio to rendering one chart to PNG (its main cost) in the same run."""
+    from datetime import date
+
+    from lib import charts, views
+    from lib.briefing import briefing_unavailable, build_briefing
+    from lib.data import load_dataset
+    from lib.downloads import png_bytes
+
+    reason = briefing_unavailable()
+    if reason:
+        print(f"\nStyrelseunderlag: mäts inte ({reason})")
+        return
+    ds = load_dataset()
+    fig = charts.equity_trend_chart(views.equity_trend(ds, ["sodra-lappland"]), {"sodra-lappland": 20.0})
+    png_bytes(fig)  # start the renderer once
+    png = statistics.median(_time(lambda: png_bytes(fig, width=760, height=300), runs))
+    pdf = statistics.median(
+        _time(lambda: build_briefing(ds, "sodra-lappland", "senaste", date.today()), max(3, runs // 3))
+    )
+    print(
+        f"\nStyrelseunderlag (PDF, Södra Lappland): median {pdf * 1000:.0f} ms, "
+        f"{pdf / png:.1f} gånger en diagrambild ({png * 1000:.0f} ms)"
+    )
+
+
+def _time(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
 
 
 if __name__ == "__main__":

@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-if ! command -v chromium >/dev/null 2>&1; then
-  # Playwright's own browser download is not used (it cannot be fetched here); Debian's is.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  # Playwright's own browser download is not used (it cannot be fetched here); Debian's Chromium is.
+  # DejaVu Sans is the PDF briefing's font (Swedish letters).
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 python3 -m ruff check .
 python3 -m ruff format --check .

@@ -19,6 +19,8 @@ PAGES = {
     "kostnader": "pages/kostnader.py",
     "deltagare": "pages/deltagare.py",
     "hae": "pages/hae.py",
+    "profil": "pages/profil.py",
+    "kallor": "pages/kallor.py",
 }
 
 
@@ -57,13 +59,13 @@ def test_every_page_renders_for_all_and_each_forbund(page, forbund):
     at = run(page, **({"forbund": [forbund]} if forbund else {}))
     assert not at.exception, at.exception
     assert texts(at, "error") == []
-    assert at.multiselect[0].value == ([forbund] if forbund else SLUGS)
+    assert at.multiselect(key="forbund").value == ([forbund] if forbund else SLUGS)
     expected_charts = {"overview": 1, "eget_kapital": 2}
     if page in expected_charts:
         assert len(at.get("plotly_chart")) == expected_charts[page]
     if page == "hae" and forbund not in (None, "sodra-lappland"):
         assert texts(at, "info") == [
-            f"Rapporten för {at.multiselect[0].format_func(forbund)} innehåller inga helårsekvivalenter."
+            f"Rapporten för {at.multiselect(key='forbund').format_func(forbund)} innehåller inga helårsekvivalenter."
         ] or any("innehåller inga helårsekvivalenter" in t for t in texts(at, "info"))
 
 
@@ -117,8 +119,8 @@ def test_overview_headline_and_table():
     assert table["Medlemsbidrag (kr)"].iloc[0] == "3\u00a0752\u00a0000\u00a0kr"
     assert list(table["Administration andel (%)"])[1] == "–"  # Jämtland: not separable, not guessed
     assert list(table["Utfall för avslutade"])[1] == "63,2 % arbete/studier"
-    links = [link.proto.page for link in at.get("page_link")]
-    assert links.count("pages/eget_kapital.py") >= 4 or len(links) >= 4
+    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    assert links == [("profil", f"forbund={slug}") for slug in ["sodra-lappland", "jamtland", "solleftea", "sydnarke"]]
 
 
 def test_sort_from_the_url_and_back_into_it():
@@ -136,7 +138,7 @@ def test_sort_from_the_url_and_back_into_it():
 def test_changing_the_selection_updates_the_url_and_defaults_keep_it_short():
     at = run()
     assert dict(at.query_params) == {}
-    at.multiselect[0].set_value(["sydnarke", "jamtland"]).run()
+    at.multiselect(key="forbund").set_value(["sydnarke", "jamtland"]).run()
     at.selectbox(key="ar").set_value("2022").run()
     assert qp(at, "forbund") == ["sydnarke", "jamtland"]
     assert qp(at, "ar") == ["2022"]
@@ -163,13 +165,13 @@ def test_bad_params_give_a_notice_and_the_default_view(params, notice):
     at = run("eget_kapital", **params)
     assert not at.exception
     assert notice in texts(at, "warning")
-    assert at.multiselect[0].value == SLUGS
+    assert at.multiselect(key="forbund").value == SLUGS
     assert len(at.get("plotly_chart")) == 2
 
 
 def test_partly_bad_list_keeps_the_good_values():
     at = run("eget_kapital", forbund=["sodra-lappland", "<script>alert(1)</script>"])
-    assert at.multiselect[0].value == ["sodra-lappland"]
+    assert at.multiselect(key="forbund").value == ["sodra-lappland"]
     shown = next(w for w in texts(at, "warning") if w.startswith("Förbund"))
     assert shown == "Förbund: värdet ”<script>alert(1)</script>” finns inte och ignorerades"
     raw = next(w.value for w in at.warning if w.value.startswith("Förbund"))
@@ -185,7 +187,7 @@ def test_markdown_injection_in_a_param_name_is_inert():
 
 def test_no_forbund_selected_is_a_plain_statement():
     at = run("eget_kapital")
-    at.multiselect[0].set_value([]).run()
+    at.multiselect(key="forbund").set_value([]).run()
     assert "Välj minst ett förbund i menyn till vänster." in texts(at, "info")
     assert at.get("plotly_chart") == [] or len(at.get("plotly_chart")) == 0
 
@@ -305,3 +307,66 @@ def test_hae_without_data_is_a_plain_statement():
     at = run("hae", forbund=["sydnarke"])
     assert texts(at, "info") == ["Rapporten för Sydnärke innehåller inga helårsekvivalenter."]
     assert len(at.get("plotly_chart")) == 0
+
+
+def test_profile_asks_for_one_forbund_and_the_choice_goes_into_the_url():
+    at = run("profil")
+    assert [b.label for b in at.button] == ["Södra Lappland", "Sollefteå", "Jämtland", "Sydnärke"]
+    at.button(key="choose_jamtland").click().run()
+    assert at.multiselect(key="forbund").value == ["jamtland"]
+    assert qp(at, "forbund") == ["jamtland"]
+    assert at.title[0].value == "Samordningsförbundet i Jämtlands län"
+
+
+def test_profile_key_numbers_with_rank_average_and_peer():
+    at = run("profil", forbund=["sydnarke"])
+    keys = table_with(at, "Placering")
+    row = keys[keys["Mått"] == "Eget kapital i andel av medlemsbidrag"].iloc[0]
+    assert row["2023"] == "15,3\u00a0%"
+    assert row["Placering"] == "4 av 4 (högst först)"
+    assert row["Snitt övriga förbund"] == "41,9\u00a0%"  # (57,9 + 47,2 + 20,6) / 3
+    assert row["Södra Lappland"] == "57,9\u00a0%"  # closest medlemsbidrag: 3 752 000 kr against 5 222 000 kr
+    members = table_with(at, "Bidrag (kr)")
+    assert members["Medlem"].iloc[0] == "Staten (Försäkringskassan)" and members["Andel (%)"].iloc[0] == "50,0\u00a0%"
+    assert at.get("download_button")[0].proto.label == "Ladda ned styrelseunderlag (PDF)"
+
+
+def test_profile_of_a_forbund_with_findings_lists_both_sides():
+    at = run("profil", forbund=["solleftea"])
+    found = table_with(at, "Beskrivning")
+    row = found[found["Beskrivning"].str.contains("Kansli")].iloc[0]
+    assert "412 516" in row["Beskrivning"] and "412 425" in row["Beskrivning"]
+    assert "rad 20" in row["Källor"] and "rad 891" in row["Källor"]
+    assert any(h.value.startswith("Avvikelser i rapporterna (10)") for h in at.subheader)
+
+
+def test_profile_search():
+    at = run("profil", forbund=["jamtland"])
+    at.text_input(key="sok").input("arbete/studier").run()
+    figures = table_with(at, "Härledd ur")
+    assert len(figures) > 0 and all("arbete" in " ".join(map(str, r)).lower() for r in figures.itertuples())
+
+
+def test_sources_page_filters_findings():
+    at = run("kallor", forbund=["solleftea"], kontroll=["kassaflode"])
+    found = table_with(at, "Beskrivning")
+    assert list(found["År"]) == ["2022", "2023"]
+    assert set(found["Kontroll"]) == {"Kassaflödet stämmer inte med likvida medel"}
+    assert found["Angivet"].iloc[1] == "\u2212139\u00a0367\u00a0kr"
+    docs = table_with(at, "Fastställd")
+    assert len(docs) == 5
+    assert any("Källa: Finsam-jämförelsen" in c.value for c in at.code)
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "⬇ Uppgifter (CSV)",
+        "⬇ Avvikelser (CSV)",
+        "⬇ Kostnadsmappning (CSV)",
+        "⬇ Allt i Excel (XLSX)",
+    ]
+
+
+def test_sources_page_severity_filter_and_bad_value():
+    at = run("kallor", allvar="avrundning")
+    found = table_with(at, "Beskrivning")
+    assert set(found["Allvar"]) == {"avrundning"} and len(found) == 7
+    at = run("kallor", allvar="zzz")
+    assert "Allvar: värdet ”zzz” finns inte och ignorerades" in texts(at, "warning")

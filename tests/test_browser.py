@@ -220,3 +220,32 @@ def test_embedded_view_shows_the_linked_view_without_controls(server, browser):
     assert "embed=true" in page.evaluate("location.search")
     shot(page, "embed_sydnarke")
     page.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_profile_and_sources_pages(server, browser, size):
+    viewport = DESKTOP if size == "desktop" else PHONE
+    page = open_page(browser, f"{server}/profil?forbund=solleftea", viewport)
+    no_errors(page)
+    assert page.get_by_role("heading", name="Samordningsförbundet i Sollefteå").is_visible()
+    assert page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)").is_visible()
+    shot(page, f"profil_{size}")
+    page.context.close()
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(f"{server}/kallor?forbund=solleftea")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=45_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000)
+    no_errors(page)
+    assert page.get_by_role("heading", name="Avvikelser att kontrollera").is_visible()
+    shot(page, f"kallor_{size}")
+    page.context.close()
+
+
+def test_briefing_download(server, browser):
+    page = open_page(browser, f"{server}/profil?forbund=sodra-lappland", downloads=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)").click()
+    download = info.value
+    assert download.suggested_filename == "styrelseunderlag_sodra-lappland_2023.pdf"
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+    page.context.close()

@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lib import views, views_costs, views_hae, views_participants
+from lib import views, views_costs, views_hae, views_participants, views_profile
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
+from lib.format import fmt_int, fmt_kr, fmt_pct
 from lib.urlstate import (
     STREAMLIT_PARAMS,
     Param,
@@ -105,6 +106,31 @@ def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
     return _cost_per(tuple(slugs), choice, _data_key())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _profile(slug: str, choice: str, data_key: str) -> dict[str, pl.DataFrame]:
+    ds = dataset()
+    year = views_profile.profile_year(ds, slug, choice)
+    return {
+        "keys": views_profile.key_numbers(ds, slug, choice),
+        "contributions": views_profile.contributions(ds, slug, year),
+        "findings": views_profile.findings_table(ds, [slug]),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _all_figures(slug: str, query: str, data_key: str) -> pl.DataFrame:
+    return views_profile.all_figures(dataset(), slug, query)
+
+
+def profile(slug: str, choice: str) -> dict[str, pl.DataFrame]:
+    """Key numbers, members' contributions and findings for one förbund (cached together)."""
+    return _profile(slug, choice, _data_key())
+
+
+def all_figures(slug: str, query: str) -> pl.DataFrame:
+    return _all_figures(slug, query, _data_key())
+
+
 def cost_split(slugs: list[str], choice: str) -> pl.DataFrame:
     return _cost_split(tuple(slugs), choice, _data_key())
 
@@ -135,6 +161,11 @@ def equity_trend(slugs: list[str]) -> pl.DataFrame:
 
 def overview(slugs: list[str], choice: str) -> pl.DataFrame:
     return _overview(tuple(slugs), choice, _data_key())
+
+
+def fmt_unit(value: float | None, unit: str) -> str:
+    """A value in its metric's unit, the Swedish way."""
+    return {"kr": fmt_kr, "%": fmt_pct}.get(unit, fmt_int)(value)
 
 
 def names() -> dict[str, str]:

@@ -1,0 +1,210 @@
+"""View models for one förbund's profile: key numbers with rank and comparison, members, findings, all figures."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.checks import CHECK_LABELS
+from lib.data import Dataset
+from lib.derive import representatives
+from lib.registry import METRICS
+from lib.views import latest_years, names, pick
+
+# (metric, bases to try, higher is "more") — ranks are positions, not judgements.
+KEY_METRICS: list[tuple[str, tuple[str, ...]]] = [
+    ("medlemsbidrag", ("utfall", "härledd")),
+    ("verksamhetens_kostnader", ("utfall",)),
+    ("arets_resultat", ("utfall",)),
+    ("eget_kapital", ("utfall", "härledd")),
+    ("eget_kapital_andel", ("härledd",)),
+    ("kostnad_administration_andel", ("härledd",)),
+    ("deltagare", ("utfall", "härledd")),
+]
+
+KEY_COLUMNS = {
+    "Mått": pl.String,
+    "metric": pl.String,
+    "Enhet": pl.String,
+    "År": pl.Int32,
+    "Värde": pl.Float64,
+    "Året före": pl.Float64,
+    "Placering": pl.String,
+    "Snitt övriga förbund": pl.Float64,
+    "Jämförbart förbund": pl.String,
+    "Jämförbart förbunds värde": pl.Float64,
+    "figure_ids": pl.List(pl.String),
+}
+
+
+def profile_year(ds: Dataset, slug: str, choice: str) -> int:
+    return latest_years(ds)[slug] if choice == "senaste" else int(choice)
+
+
+def peer(ds: Dataset, slug: str, choice: str) -> str | None:
+    """The förbund whose medlemsbidrag is closest (a simple, stated peer rule)."""
+    mine = pick(ds.figures, slug, profile_year(ds, slug, choice), "medlemsbidrag")
+    if mine is None:
+        return None
+    best, gap = None, None
+    for other in names(ds):
+        if other == slug:
+            continue
+        theirs = pick(ds.figures, other, profile_year(ds, other, choice), "medlemsbidrag")
+        if theirs is not None and (gap is None or abs(theirs["value"] - mine["value"]) < gap):
+            best, gap = other, abs(theirs["value"] - mine["value"])
+    return best
+
+
+def key_numbers(ds: Dataset, slug: str, choice: str) -> pl.DataFrame:
+    """This year and the year before, the position among all förbund, the others' unweighted average, a peer."""
+    nm = names(ds)
+    year = profile_year(ds, slug, choice)
+    buddy = peer(ds, slug, choice)
+    rows = []
+    for metric, bases in KEY_METRICS:
+        mine = pick(ds.figures, slug, year, metric, bases=bases)
+        before = pick(ds.figures, slug, year - 1, metric, bases=bases)
+        values = {}
+        for other in nm:
+            r = pick(ds.figures, other, profile_year(ds, other, choice), metric, bases=bases)
+            if r is not None:
+                values[other] = r["value"]
+        others = [v for k, v in values.items() if k != slug]
+        ranked = sorted(values, key=lambda k: -values[k])
+        rows.append(
+            {
+                "Mått": METRICS[metric].label,
+                "metric": metric,
+                "Enhet": METRICS[metric].unit,
+                "År": year,
+                "Värde": mine["value"] if mine else None,
+                "Året före": before["value"] if before else None,
+                "Placering": f"{ranked.index(slug) + 1} av {len(ranked)} (högst först)" if slug in values else None,
+                "Snitt övriga förbund": sum(others) / len(others) if others else None,
+                "Jämförbart förbund": nm[buddy] if buddy else None,
+                "Jämförbart förbunds värde": values.get(buddy) if buddy else None,
+                "figure_ids": [x["figure_id"] for x in (mine, before) if x],
+            }
+        )
+    return pl.DataFrame(rows, schema=KEY_COLUMNS)
+
+
+def contributions(ds: Dataset, slug: str, year: int) -> pl.DataFrame:
+    """Each member's contribution as the report lists it (one table, the notes preferred)."""
+    f = ds.figures.filter(
+        (pl.col("forbund") == slug)
+        & (pl.col("year") == year)
+        & (pl.col("metric") == "medlemsbidrag")
+        & (pl.col("item_kind") == "medlem")
+        & pl.col("derived_from").is_null()
+        & (pl.col("basis") == "utfall")
+    )
+    if f.height == 0:
+        return pl.DataFrame(
+            schema={
+                "Medlem": pl.String,
+                "Bidrag (kr)": pl.Float64,
+                "Andel (%)": pl.Float64,
+                "Rad": pl.Int32,
+                "figure_ids": pl.List(pl.String),
+            }
+        )
+    # Several tables may list contributions; take the one with the most members, then the finest precision.
+    best = (
+        f.group_by("section")
+        .agg(pl.len().alias("n"), pl.min("precision").alias("p"))
+        .sort(["n", "p"], descending=[True, False])["section"][0]
+    )
+    t = representatives(f.filter(pl.col("section") == best)).sort("value", descending=True)
+    total = t["value"].sum()
+    return t.select(
+        pl.col("item").alias("Medlem"),
+        pl.col("value").alias("Bidrag (kr)"),
+        (100 * pl.col("value") / total).alias("Andel (%)"),
+        pl.col("line").alias("Rad"),
+        pl.concat_list(pl.col("figure_id")).alias("figure_ids"),
+    )
+
+
+def findings_table(ds: Dataset, slugs: list[str] | None = None, checks: list[str] | None = None) -> pl.DataFrame:
+    """Findings as people read them: both values, the difference and both sources."""
+    f = ds.findings
+    if slugs is not None:
+        f = f.filter(pl.col("forbund").is_in(slugs))
+    if checks:
+        f = f.filter(pl.col("check").is_in(checks))
+    nm = names(ds)
+    return f.select(
+        pl.col("forbund").replace_strict(nm, default=pl.col("forbund")).alias("Förbund"),
+        pl.col("year").alias("År"),
+        pl.col("check").replace_strict(CHECK_LABELS, default=pl.col("check")).alias("Kontroll"),
+        pl.col("severity").alias("Allvar"),
+        pl.col("description").alias("Beskrivning"),
+        pl.col("expected").alias("Väntat"),
+        pl.col("found").alias("Angivet"),
+        pl.col("difference").alias("Skillnad"),
+        pl.col("unit").alias("Enhet"),
+        pl.col("sources").alias("Källor"),
+        "figure_ids",
+    )
+
+
+def all_figures(ds: Dataset, slug: str, query: str = "") -> pl.DataFrame:
+    """Every figure of a förbund, searchable by metric, label, item, section or document."""
+    f = ds.figures.filter(pl.col("forbund") == slug)
+    out = f.select(
+        pl.col("year").alias("År"),
+        pl.col("metric")
+        .replace_strict({m: v.label for m, v in METRICS.items()}, default=pl.col("metric"))
+        .alias("Mått"),
+        pl.col("item").alias("Post/insats"),
+        pl.col("kommun").alias("Kommun"),
+        pl.col("value").alias("Värde"),
+        pl.col("unit").alias("Enhet"),
+        pl.col("basis").alias("Grund"),
+        pl.col("document").alias("Dokument"),
+        pl.col("page").alias("Sida"),
+        pl.col("line").alias("Rad"),
+        pl.col("label").alias("Etikett i rapporten"),
+        pl.col("printed").alias("Tryckt"),
+        pl.col("derived_from").alias("Härledd ur"),
+    )
+    q = query.strip().lower()
+    if q:
+        hay = pl.concat_str(
+            [pl.col(c).cast(pl.String).fill_null("") for c in out.columns], separator=" "
+        ).str.to_lowercase()
+        out = out.filter(hay.str.contains(q, literal=True))
+    return out.sort("År", "Mått", "Dokument", "Rad", descending=[True, False, False, False], nulls_last=True)
+
+
+def document_contributions(ds: Dataset) -> pl.DataFrame:
+    """What each document contributed: how many printed figures, by group, and how many findings touch it."""
+    stated = ds.figures.filter(pl.col("derived_from").is_null())
+    groups = stated.with_columns(
+        pl.col("metric").replace_strict({m: v.group for m, v in METRICS.items()}, default="övrigt").alias("grupp")
+    )
+    counts = groups.group_by("document", "grupp").len().pivot(on="grupp", index="document", values="len").fill_null(0)
+    touched = (
+        ds.findings.with_row_index("_finding")
+        .explode("figure_ids")
+        .with_columns(pl.col("figure_ids").str.split(":").list.first().alias("document"))
+        .group_by("document")
+        .agg(pl.col("_finding").n_unique().alias("Avvikelser"))
+    )
+    docs = ds.documents.select(
+        "document",
+        pl.col("forbund").replace_strict(names(ds), default=pl.col("forbund")).alias("Förbund"),
+        pl.col("type").alias("Typ"),
+        pl.col("year").alias("År"),
+        pl.col("title").alias("Titel"),
+        pl.col("adopted").cast(pl.String).alias("Fastställd"),
+        pl.col("source_file").alias("Fil"),
+    )
+    total = stated.group_by("document").len().rename({"len": "Uppgifter"})
+    return (
+        docs.join(total, on="document", how="left")
+        .join(counts, on="document", how="left")
+        .join(touched, on="document", how="left")
+        .with_columns(pl.col("Avvikelser").fill_null(0))
+    )

@@ -1,0 +1,112 @@
+"""Källor och datakvalitet: the documents, every finding (the spot-check list), and the complete dataset."""
+
+from ui.boot import ensure_router
+
+ensure_router()  # see ui/boot.py
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from lib.checks import CHECK_LABELS
+from lib.downloads import swedish_csv
+from lib.export import DATA_DICTIONARY, citation, dataset_xlsx, figures_table, findings_table, mappings_table
+from lib.format import format_frame
+from lib.views_profile import document_contributions
+from lib.views_profile import findings_table as findings_view
+from ui import common
+
+ds = common.dataset()
+slugs, _choice = common.selection()
+common.show_notices()
+
+st.title("Källor och datakvalitet")
+st.caption(
+    "Varje siffra i jämförelsen kommer från en rad i ett av dokumenten nedan. Här finns också alla ställen där "
+    "en rapport motsäger sig själv eller en annan rapport, och hela datamängden att ladda ned."
+)
+
+st.subheader("Dokumenten")
+docs = document_contributions(ds)
+st.dataframe(docs.drop("document"), hide_index=True, key="documents")
+st.caption(
+    "Uppgifter: antal tryckta siffror som hämtats ur dokumentet, per grupp. Avvikelser: antal kontroller som "
+    "slagit till på någon av dokumentets siffror."
+)
+
+st.subheader("Avvikelser att kontrollera")
+checks = st.multiselect(
+    "Kontroll", list(CHECK_LABELS), format_func=CHECK_LABELS.get, key="kontroll", placeholder="Alla kontroller"
+)
+severity = (
+    st.segmented_control(
+        "Allvar",
+        ["alla", "motsägelse", "avrundning"],
+        key="allvar",
+        required=True,
+        format_func={"alla": "Alla", "motsägelse": "Motsägelser", "avrundning": "Avrundning (högst 1 kr)"}.get,
+    )
+    or "alla"
+)
+found = findings_view(ds, slugs, checks or None)
+if severity != "alla":
+    found = found.filter(pl.col("Allvar") == severity)
+st.caption(
+    f"{found.height} avvikelser för {len(slugs)} förbund. Väntat = vad rapportens övriga siffror ger; "
+    "angivet = det som står."
+)
+units = found["Enhet"].to_list()
+show = found.with_columns(
+    *[
+        pl.Series(c, [common.fmt_unit(v, u) for v, u in zip(found[c], units, strict=True)], dtype=pl.String)
+        for c in ("Väntat", "Angivet", "Skillnad")
+    ]
+)
+st.dataframe(
+    format_frame(
+        show,
+        {
+            "Förbund": "text",
+            "År": "text",
+            "Kontroll": "text",
+            "Allvar": "text",
+            "Beskrivning": "text",
+            "Väntat": "text",
+            "Angivet": "text",
+            "Skillnad": "text",
+            "Källor": "text",
+        },
+    ),
+    hide_index=True,
+    key="findings",
+)
+common.sources_panel([f for x in found["figure_ids"].to_list() for f in x], "findings")
+
+st.subheader("Ladda ned hela datamängden")
+today = date.today().isoformat()
+c1, c2, c3, c4 = st.columns(4)
+c1.download_button(
+    "⬇ Uppgifter (CSV)", swedish_csv(figures_table(ds)), "finsam-uppgifter.csv", "text/csv", key="dl_fig"
+)
+c2.download_button(
+    "⬇ Avvikelser (CSV)", swedish_csv(findings_table(ds)), "finsam-avvikelser.csv", "text/csv", key="dl_find"
+)
+c3.download_button(
+    "⬇ Kostnadsmappning (CSV)", swedish_csv(mappings_table(ds)), "finsam-kostnadsmappning.csv", "text/csv", key="dl_map"
+)
+c4.download_button(
+    "⬇ Allt i Excel (XLSX)",
+    lambda: dataset_xlsx(ds, today),
+    "finsam-data.xlsx",
+    key="dl_xlsx",
+    help="Flikar: uppgifter, avvikelser, mappning, dokument och en dataordlista",
+)
+with st.expander("Dataordlista"):
+    st.dataframe(
+        pl.DataFrame(DATA_DICTIONARY, schema=["Tabell", "Kolumner", "Betydelse"], orient="row"),
+        hide_index=True,
+        key="dictionary",
+    )
+st.markdown("**Citera så här**")
+st.code(citation(ds, today), language=None, wrap_lines=True)
