@@ -22,7 +22,11 @@ PAGES = [
     st.Page("pages/kallor.py", title="Källor och datakvalitet", icon=":material/fact_check:", url_path="kallor"),
 ]
 
-page = st.navigation(PAGES)
+IMPORT_PAGE = st.Page(
+    "pages/importera.py", title="Importera rapport", icon=":material/upload_file:", url_path="importera"
+)
+# Only signed-in editors get the import page: for everyone else it is not part of the app at all.
+page = st.navigation(PAGES + ([IMPORT_PAGE] if common.is_editor() else []))
 
 try:
     common.dataset()
@@ -33,6 +37,12 @@ except DataValidationError as exc:
 
 common.check_url(page.url_path)
 common.shared_controls()
+with st.sidebar:
+    if common.auth_configured():
+        if getattr(st.user, "is_logged_in", False):
+            st.button("Logga ut", on_click=st.logout, key="logout", icon=":material/logout:")
+        else:
+            st.button("Logga in (redaktörer)", on_click=st.login, key="login", icon=":material/login:")
 with st.sidebar, st.expander("Om data"):
     st.markdown(
         "Siffrorna är hämtade ur förbundens årsredovisningar och verksamhetsplan, rad för rad. "

@@ -26,6 +26,25 @@ from lib.urlstate import (
 from lib.views_hae import hae_periods
 
 
+def auth_configured() -> bool:
+    """Streamlit's login is set up in secrets ([auth]); without it nobody can sign in."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, AttributeError, Exception):  # no secrets file at all
+        return False
+
+
+def is_editor() -> bool:
+    """Signed in, and on the editors list when secrets name one ([editors] emails = [...])."""
+    if not getattr(st.user, "is_logged_in", False):
+        return False
+    try:
+        allowed = list(st.secrets.get("editors", {}).get("emails", []))
+    except Exception:
+        allowed = []
+    return not allowed or getattr(st.user, "email", None) in allowed
+
+
 def dataset() -> Dataset:
     """One dataset per server process and data folder (FINSAM_DATA_DIR may point at another one)."""
     return _dataset(os.environ.get("FINSAM_DATA_DIR") or None)
