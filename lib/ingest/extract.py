@@ -114,8 +114,9 @@ def _years_header(lines: list[Line], i: int, want: int, doc_year: int | None, p:
     """The years of a table's columns from the header just above (or on) line i."""
     for j in range(i, max(-1, i - 12), -1):
         ys = years_in(lines[j].text)
-        if len(ys) >= want:
-            ys = ys[-want:]
+        if len(ys) > want:
+            return None  # a table with more year columns than this finder reads: never guess which
+        if len(ys) == want:
             if len(set(ys)) < len(ys) and doc_year:
                 p.notes.append(
                     f"rad {lines[j].no}: tabellhuvudet anger {' '.join(map(str, ys))}; "
@@ -409,6 +410,92 @@ def find_cost_split(lines: list[Line], p: Proposal, doc_year: int | None) -> Non
         break
 
 
+_MEMBER = re.compile(
+    r"^\s*-?\s*(?:driftbidrag från|bidrag från|bidrag)\s+(.+)$|^\s*-?\s*(.+?\b(?:kommun|region|regionen|"
+    r"försäkringskassan|staten|region [a-zåäö ]+))$",
+    re.I,
+)
+
+
+def find_members(lines: list[Line], p: Proposal, doc_year: int | None) -> None:
+    """Members' contributions in a note ("Bidrag från Försäkringskassan 1880 1876", "Kumla kommun 525 685,00 …")."""
+    for h in _find(lines, r"(not \d+\.?|^\d\.)\s*verksamhetens (intäkter|medlemsavgifter)|finansiering från medlemmar"):
+        ys = None
+        unit = _unit_near(lines, min(h + 4, len(lines) - 1), "kr")
+        table = []
+        for i in range(max(0, h - 4), min(h + 20, len(lines))):
+            text = lines[i].text.strip()
+            if ys is None and len(years_in(text)) >= 2 and not re.search(r"kommun|region|bidrag", text, re.I):
+                ys = _years_header(lines, i, 2, doc_year, p)
+                unit = _unit_near(lines, i, unit)
+                continue
+            label, toks = trailing_run(text)
+            m = _MEMBER.match(label) if label else None
+            if not m or not toks:
+                if re.match(r"^(summa|totalt)", text, re.I) and table:
+                    break
+                continue
+            nums = _read(toks, 2)
+            if nums:
+                table.append((lines[i], label, (m.group(1) or m.group(2)).strip(" -"), nums))
+        if not table or ys is None:
+            continue
+        unit = _plausible_unit(unit, [n.value for *_x, ns in table for n in ns], (30_000, 200_000_000))
+        for line, label, member, nums in table:
+            for y, n in zip(ys, nums, strict=True):
+                p.add(
+                    line,
+                    "Noter, medlemmarnas bidrag",
+                    label,
+                    "medlemsbidrag",
+                    y,
+                    n,
+                    unit,
+                    item=member,
+                    item_kind="medlem",
+                    part_of="TOTAL",
+                )
+
+
+_SEX = re.compile(r"varav (\d+) kvinnor och (\d+) män", re.I)
+
+
+def find_sex_split(lines: list[Line], p: Proposal, doc_year: int | None) -> None:
+    """'193 personer (varav 90 kvinnor och 103 män)' — also when the sentence breaks over two lines."""
+    if not doc_year:
+        return
+    for k in range(len(lines)):
+        here = lines[k].text
+        nxt = lines[k + 1].text if k + 1 < len(lines) else ""
+        m = _SEX.search(here + " " + nxt)
+        if not m or m.start() >= len(here):
+            continue  # found on the next line: handled when we get there
+        before = (lines[k - 1].text + " " if k else "") + here[: m.start()]
+        after = (here + " " + nxt)[m.end() :][:80].lower()
+        # Only the year's total: "inskrivna … var 193 personer (varav …)", not finished or new participants.
+        if (
+            not re.search(r"(inskrivna|deltog|totalt)[^.]{0,90}$", before, re.I)
+            or "nyinskrivna" in before.lower()
+            or "avslut" in after
+            or "påbörjat" in after
+            or "tillkommit" in before.lower()
+        ):
+            continue
+        for group, metric in ((1, "deltagare_kvinnor"), (2, "deltagare_man")):
+            pos = m.start(group)
+            line = lines[k] if pos < len(here) else lines[k + 1]
+            value = m.group(group)
+            p.add(
+                line,
+                "Deltagare",
+                "kvinnor" if group == 1 else "män",
+                metric,
+                doc_year,
+                Number(float(value), value, 0),
+                "personer",
+            )
+
+
 FINDERS: list[Callable[[list[Line], Proposal, int | None], None]] = [
     find_five_year,
     find_statements,
@@ -416,4 +503,6 @@ FINDERS: list[Callable[[list[Line], Proposal, int | None], None]] = [
     find_participants,
     find_hae,
     find_cost_split,
+    find_members,
+    find_sex_split,
 ]
