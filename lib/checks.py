@@ -307,14 +307,16 @@ def check_cost_split(figures: pl.DataFrame) -> list[dict]:
         .with_columns(pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"))
         .sort("precision", "_rank", "line")
     )
+    first_total: dict[tuple, dict] = {}
+    for r in totals.iter_rows(named=True):
+        first_total.setdefault((r["document"], r["year"]), r)
     for (_forbund, year), rows in _by(rep, "forbund", "year").items():
         t = {r["metric"]: r for r in rows}
         parts = [t[m] for m in COST_CATEGORIES.values() if m in t]
         if not parts:
             continue
         # Compare with the total of the split's own document (the table its rows came from), finest first.
-        same_doc = totals.filter((pl.col("document") == parts[0]["document"]) & (pl.col("year") == year))
-        total = same_doc.row(0, named=True) if same_doc.height else t.get("verksamhetens_kostnader")
+        total = first_total.get((parts[0]["document"], year)) or t.get("verksamhetens_kostnader")
         if total:
             expected = sum(p["value"] for p in parts)
             out.append(

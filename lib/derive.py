@@ -39,25 +39,50 @@ def representatives(figures: pl.DataFrame) -> pl.DataFrame:
     """
     if figures.height == 0:
         return figures
-    ordered = figures.with_columns(
-        pl.col("derived_from").is_not_null().alias("_derived"),
-        pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"),
-        pl.int_range(pl.len()).alias("_i"),
-    ).sort(["_derived", "precision", "_rank", "document", "line"], nulls_last=True)
+    ordered = (
+        figures.with_columns(
+            pl.col("derived_from").is_not_null().alias("_derived"),
+            pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"),
+        )
+        .sort(["_derived", "precision", "_rank", "document", "line"], nulls_last=True)
+        .with_columns(pl.int_range(pl.len()).alias("_i"), pl.len().over(REP_KEY).alias("_n"))
+    )
+    # Most keys have one copy: kept as they are. Only keys printed several times are weighed, in Python.
     keep: list[int] = []
-    for _key, grp in ordered.group_by(REP_KEY, maintain_order=True):
-        rows = list(grp.iter_rows(named=True))
-        if len(rows) == 1 or rows[0]["_derived"]:
-            keep.append(rows[0]["_i"])
-            continue
-        stated = [r for r in rows if not r["_derived"]]
-        support = [
-            sum(1 for o in stated if abs(o["value"] - r["value"]) <= (rounding_step(o) + rounding_step(r)) / 2 + 1e-6)
-            for r in stated
-        ]
-        best = max(range(len(stated)), key=lambda i: (support[i], -i))
-        keep.append(stated[best]["_i"])
-    return ordered.filter(pl.col("_i").is_in(keep)).drop("_derived", "_rank", "_i")
+    groups: dict[tuple, list[dict]] = {}
+    for r in ordered.filter(pl.col("_n") > 1).iter_rows(named=True):
+        groups.setdefault(tuple(r[k] for k in REP_KEY), []).append(r)
+    for rows in groups.values():
+        keep.append(best_copy(rows)["_i"])
+    return (
+        ordered.filter((pl.col("_n") == 1) | pl.col("_i").is_in(keep)).sort("_i").drop("_derived", "_rank", "_i", "_n")
+    )
+
+
+def best_copy(rows: list[dict]) -> dict:
+    """The copy to show among several of one figure (rows already in precision/section order).
+
+    A stated copy beats a derived one; among stated copies the value most copies agree on wins, so a
+    single typo never becomes the figure shown; then the order given (finest precision, statements first).
+    """
+    stated = [r for r in rows if r["derived_from"] is None]
+    if not stated:
+        return rows[0]
+    support = [
+        sum(1 for o in stated if abs(o["value"] - r["value"]) <= (rounding_step(o) + rounding_step(r)) / 2 + 1e-6)
+        for r in stated
+    ]
+    return stated[max(range(len(stated)), key=lambda i: (support[i], -i))]
+
+
+def _sort_key(r: dict) -> tuple:
+    return (
+        r["derived_from"] is not None,
+        r["precision"],
+        section_rank(r["section"] or ""),
+        r["document"] or "",
+        r["line"] if r["line"] is not None else 1 << 30,
+    )
 
 
 def _lookup(figures: pl.DataFrame) -> dict[Key, dict]:

@@ -220,7 +220,9 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return df.select([pl.col(c).cast(t) if c in df.columns else pl.lit(None, t).alias(c) for c, t in schema.items()])
 
 
-def validate_frame(name: str, df: pl.DataFrame, schema: dict[str, pl.DataType], key: tuple[str, ...]) -> list[Problem]:
+def validate_frame(
+    name: str, df: pl.DataFrame, schema: dict[str, pl.DataType], key: tuple[str, ...], known_forbund=FORBUND_SLUGS
+) -> list[Problem]:
     """Schema and key checks for a compiled table."""
     out: list[Problem] = []
     missing = [c for c in schema if c not in df.columns]
@@ -236,7 +238,7 @@ def validate_frame(name: str, df: pl.DataFrame, schema: dict[str, pl.DataType], 
             first = dup.row(0, named=True)
             out.append(Problem(name, None, f"{dup.height} dubbletter av nyckeln {key}, t.ex. {first}"))
     if "forbund" in df.columns:
-        bad = df.filter(~pl.col("forbund").is_in(list(FORBUND_SLUGS)))
+        bad = df.filter(~pl.col("forbund").is_in(list(known_forbund)))
         if bad.height:
             out.append(Problem(name, None, f"okänt förbund: {sorted(set(bad['forbund']))}"))
     return out

@@ -160,7 +160,22 @@ def compile_figure(document: str, forbund: str, r: dict[str, str]) -> dict[str, 
     }
 
 
-def _load_table(path: Path, schema: dict, key: tuple[str, ...], problems: list[Problem], dates=()) -> pl.DataFrame:
+def _slugs(path: Path) -> list[str]:
+    """The förbund slugs a registry file names (read leniently; full validation follows)."""
+    try:
+        return [r.get("forbund", "") for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def _load_table(
+    path: Path,
+    schema: dict,
+    key: tuple[str, ...],
+    problems: list[Problem],
+    dates=(),
+    known: tuple[str, ...] = FORBUND_SLUGS,
+) -> pl.DataFrame:
     rows = _read_rows(path, problems, tuple(c for c in schema))
     records = []
     for rownum, r in rows:
@@ -183,18 +198,32 @@ def _load_table(path: Path, schema: dict, key: tuple[str, ...], problems: list[P
         if ok:
             records.append(rec)
     df = pl.DataFrame(records, schema=schema) if records else pl.DataFrame(schema=schema)
-    problems.extend(validate_frame(_display(path), df, schema, key))
+    problems.extend(validate_frame(_display(path), df, schema, key, known))
     return df
 
 
 def load_sources(data_dir: Path = DATA_DIR) -> Sources:
     """Read and validate every source file; raise DataValidationError listing every problem."""
     problems: list[Problem] = []
-    documents = _load_table(data_dir / "documents.csv", DOCUMENTS_SCHEMA, ("document",), problems, dates=("adopted",))
-    forbund = _load_table(data_dir / "forbund.csv", FORBUND_SCHEMA, ("forbund",), problems)
-    members = _load_table(data_dir / "members.csv", MEMBERS_SCHEMA, ("forbund", "member"), problems)
+    # The registry file says which förbund exist; the four of the contract must be among them.
+    forbund = _load_table(
+        data_dir / "forbund.csv",
+        FORBUND_SCHEMA,
+        ("forbund",),
+        problems,
+        known=tuple({*FORBUND_SLUGS, *_slugs(data_dir / "forbund.csv")}),
+    )
+    known = tuple(forbund["forbund"].to_list()) or FORBUND_SLUGS
+    documents = _load_table(
+        data_dir / "documents.csv", DOCUMENTS_SCHEMA, ("document",), problems, dates=("adopted",), known=known
+    )
+    members = _load_table(data_dir / "members.csv", MEMBERS_SCHEMA, ("forbund", "member"), problems, known=known)
     mappings = _load_table(
-        data_dir / "cost_mappings.csv", MAPPINGS_SCHEMA, ("document", "year", "metric", "section", "item"), problems
+        data_dir / "cost_mappings.csv",
+        MAPPINGS_SCHEMA,
+        ("document", "year", "metric", "section", "item"),
+        problems,
+        known=known,
     )
     doc_forbund = dict(zip(documents["document"], documents["forbund"], strict=False))
     missing_forbund = set(FORBUND_SLUGS) - set(forbund["forbund"])
@@ -234,7 +263,7 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
     if problems:
         raise DataValidationError(problems)
     figures = conform(pl.DataFrame(figure_rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA)
-    problems.extend(validate_frame("figurer", figures, FIGURES_SCHEMA, ("figure_id",)))
+    problems.extend(validate_frame("figurer", figures, FIGURES_SCHEMA, ("figure_id",), known))
     if problems:
         raise DataValidationError(problems)
     return Sources(figures=figures, documents=documents, forbund=forbund, members=members, mappings=mappings)

@@ -14,6 +14,7 @@ from lib.registry import HAE_CATEGORIES, METRICS
 from lib.views_hae import hae_change, hae_periods
 from ui import common
 
+MAX_CHARTS = 6  # one chart per förbund is readable for a handful, not for eighty
 ds = common.dataset()
 slugs, _choice = common.selection()
 common.show_notices()
@@ -32,7 +33,28 @@ if common.require_forbund(slugs):
         st.info(f"Rapporten för {escape_markdown(name)} innehåller inga helårsekvivalenter.")
     if table.height:
         cats = [METRICS[m].label for m in HAE_CATEGORIES]
-        for slug in dict.fromkeys(table["slug"].to_list()):
+        with_data = list(dict.fromkeys(table["slug"].to_list()))
+        if len(with_data) > MAX_CHARTS:
+            st.info(
+                f"{len(with_data)} förbund har helårsekvivalenter: välj högst {MAX_CHARTS} i menyn för diagram per "
+                "förbund. Tabellen visar alla."
+            )
+            st.dataframe(
+                format_frame(
+                    table,
+                    {
+                        "Förbund": "text",
+                        "Kommun": "text",
+                        "Period": "text",
+                        "Andel (%)": "pct",
+                        "Totalt (HÅE)": "int",
+                        "Folkmängd": "int",
+                    },
+                ),
+                hide_index=True,
+                key="hae_all",
+            )
+        for slug in with_data[:MAX_CHARTS]:
             part = table.filter(pl.col("slug") == slug)
             name = part["Förbund"][0]
             st.subheader(f"{name}: andel av befolkningen")

@@ -45,7 +45,7 @@ facts = [
     f"org.nr {info['org_nr']}" if info["org_nr"] else "org.nr anges inte i rapporten",
     "medlemmar: " + ", ".join(members["member"].to_list()),
 ]
-st.caption(escape_markdown(" · ".join(facts), 500))
+st.caption(escape_markdown(" · ".join(f for f in facts if f), 500))
 
 reason = briefing_unavailable()
 st.download_button(
