@@ -222,9 +222,8 @@ EQUITY_COLUMNS = {
 
 
 def short_source(ds: Dataset, rows: list[dict | None]) -> str:
-    """ "Årsredovisning 2023, rad 85 och 41" for the printed figures behind a value."""
+    """'Årsredovisning 2023, rad 41, 85' for the printed figures behind a value."""
     printed: list[dict] = []
-    derived = [r for r in rows if r and r["derived_from"]]
     by_id = figures_by_id(ds.figures)
     for r in rows:
         if r is None:
