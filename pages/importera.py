@@ -35,8 +35,10 @@ st.caption(
     "i data/ och byggt om."
 )
 
+# No type= here: Streamlit would reject other files with an error of its own; lib.ingest checks the
+# type (and size, and whether a PDF is broken or encrypted) and says what is wrong, in Swedish.
 upload = st.file_uploader(
-    "Rapport", type=["pdf", "txt"], key="upload", help=f"PDF eller text, högst {MAX_BYTES // 1_000_000} MB"
+    "Rapport (PDF eller text)", key="upload", help=f"PDF eller text (.txt), högst {MAX_BYTES // 1_000_000} MB"
 )
 c1, c2 = st.columns(2)
 slug = c1.selectbox("Förbund", list(nm), format_func=nm.get, key="import_forbund")
