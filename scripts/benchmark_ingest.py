@@ -38,7 +38,7 @@ def make_pdf(lines: list[str]) -> bytes:
     c = canvas.Canvas(buf, pagesize=A4)
     for start in range(0, len(lines), 50):
         c.setFont("DejaVuSans", 8)
-        for k, line in enumerate(lines[start:start + 50]):
+        for k, line in enumerate(lines[start : start + 50]):
             c.drawString(40, 800 - 15 * k, line[:120])
         c.showPage()
     c.save()
@@ -61,8 +61,12 @@ def main() -> None:
     if SEED.exists():
         lines, source = SEED.read_text(encoding="utf-8").split("\n"), "Sydnärkes årsredovisning (seed 004)"
     else:
-        lines = ["Årsredovisning 2023", " 2. Resultaträkning", "Belopp i kr. Not 2023 2022",
-                 "Verksamhetens intäkter 1 2 832 000 2 838 000"] * 300
+        lines = [
+            "Årsredovisning 2023",
+            " 2. Resultaträkning",
+            "Belopp i kr. Not 2023 2022",
+            "Verksamhetens intäkter 1 2 832 000 2 838 000",
+        ] * 300
         source = "en syntetisk rapport"
     pdf = make_pdf(lines)
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
@@ -77,8 +81,10 @@ def main() -> None:
     full = median(lambda: propose(read_report(data=pdf, name="r.pdf"), "sydnarke", 2023), args.runs)
     print(f"PDF av {source}: {pages} sidor")
     print(f"pdfplumber, bara text: {base / pages * 1000:.1f} ms per sida")
-    print(f"lib.ingest (läsning, förslag, kontroller): {full / pages * 1000:.1f} ms per sida "
-          f"= {full / base:.2f} gånger bar textutvinning")
+    print(
+        f"lib.ingest (läsning, förslag, kontroller): {full / pages * 1000:.1f} ms per sida "
+        f"= {full / base:.2f} gånger bar textutvinning"
+    )
 
 
 if __name__ == "__main__":

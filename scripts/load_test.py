@@ -20,10 +20,24 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/eget_kapital", "/kostnader", "/deltagare", "/hae?forbund=sodra-lappland", "/profil?forbund=sydnarke",
-         "/kallor"]
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PAGES = [
+    "/",
+    "/eget_kapital",
+    "/kostnader",
+    "/deltagare",
+    "/hae?forbund=sodra-lappland",
+    "/profil?forbund=sydnarke",
+    "/kallor",
+]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 READY = "[data-testid='stPlotlyChart'] .main-svg, [data-testid='stDataFrame']"
 TIMEOUT_MS = 90_000
 
@@ -67,8 +81,18 @@ async def run_all(base: str, counts: list[int]) -> list[tuple[int, list[str], li
             start = time.perf_counter()
             await asyncio.gather(*(session(browser, base, errors, times) for _ in range(n)))
             results.append((n, errors, times, time.perf_counter() - start))
+            report(*results[-1])
             await browser.close()
     return results
+
+
+def report(n: int, errors: list[str], times: list[float], wall: float) -> None:
+    times = sorted(times)
+    p95 = times[int(0.95 * (len(times) - 1))] if times else float("nan")
+    med = statistics.median(times) if times else float("nan")
+    print(f"{n:9} {len(times):6} {len(errors):4} {med:9.2f} {p95:7.2f} {wall:8.1f}", flush=True)
+    for e in errors[:5]:
+        print(f"    fel: {e}", flush=True)
 
 
 def main() -> int:
@@ -77,9 +101,24 @@ def main() -> int:
     args = parser.parse_args()
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     failed = False
@@ -91,14 +130,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         print(f"{'sessioner':>9} {'sidor':>6} {'fel':>4} {'median s':>9} {'p95 s':>7} {'total s':>8}")
-        for n, errors, times, wall in asyncio.run(run_all(base, args.sessions)):
-            times.sort()
-            p95 = times[int(0.95 * (len(times) - 1))] if times else float("nan")
-            med = statistics.median(times) if times else float("nan")
-            print(f"{n:9} {len(times):6} {len(errors):4} {med:9.2f} {p95:7.2f} {wall:8.1f}", flush=True)
-            for e in errors[:5]:
-                print(f"    fel: {e}", flush=True)
-            failed |= bool(errors)
+        failed = any(errors for _n, errors, _t, _w in asyncio.run(run_all(base, args.sessions)))
     finally:
         server.terminate()
         try:
