@@ -75,7 +75,8 @@ def best_copy(rows: list[dict]) -> dict:
     return stated[max(range(len(stated)), key=lambda i: (support[i], -i))]
 
 
-def _sort_key(r: dict) -> tuple:
+def copy_order(r: dict) -> tuple:
+    """Sort key for copies of one figure: stated first, finest precision, statements before text."""
     return (
         r["derived_from"] is not None,
         r["precision"],

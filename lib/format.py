@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
 NBSP = "\u00a0"  # keeps "2 173 000 kr" on one line
 MINUS = "\u2212"
@@ -72,11 +71,6 @@ def fmt_pct(value: float | None, decimals: int = 1) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value))
         else f"{fmt_decimal(value, decimals)}{NBSP}%"
     )
-
-
-def fmt_date(value: date | None) -> str:
-    """ISO date as Swedes write it in reports: 2024-03-21."""
-    return "–" if value is None else value.isoformat()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

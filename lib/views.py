@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from lib.data import Dataset
-from lib.derive import _sort_key, best_copy
+from lib.derive import best_copy, copy_order
 from lib.registry import METRICS, OUTCOME_DEFINITIONS
 
 LATEST = "senaste"
@@ -58,7 +58,7 @@ def _index(figures: pl.DataFrame) -> dict[tuple, list[dict]]:
         if r["kommun"] is None:
             idx[(r["forbund"], r["year"], r["metric"], r["period"], r["item"], r["basis"])].append(r)
     for rows in idx.values():
-        rows.sort(key=_sort_key)
+        rows.sort(key=copy_order)
     if len(_INDEX) > 16:
         _INDEX.clear()
     _INDEX[id(figures)] = (figures, idx)  # the frame is kept so its id cannot be reused while cached

@@ -87,13 +87,17 @@ st.subheader("Ladda ned hela datamängden")
 today = date.today().isoformat()
 c1, c2, c3, c4 = st.columns(4)
 c1.download_button(
-    "⬇ Uppgifter (CSV)", swedish_csv(figures_table(ds)), "finsam-uppgifter.csv", "text/csv", key="dl_fig"
+    "⬇ Uppgifter (CSV)", (lambda: swedish_csv(figures_table(ds))), "finsam-uppgifter.csv", "text/csv", key="dl_fig"
 )
 c2.download_button(
-    "⬇ Avvikelser (CSV)", swedish_csv(findings_table(ds)), "finsam-avvikelser.csv", "text/csv", key="dl_find"
+    "⬇ Avvikelser (CSV)", (lambda: swedish_csv(findings_table(ds))), "finsam-avvikelser.csv", "text/csv", key="dl_find"
 )
 c3.download_button(
-    "⬇ Kostnadsmappning (CSV)", swedish_csv(mappings_table(ds)), "finsam-kostnadsmappning.csv", "text/csv", key="dl_map"
+    "⬇ Kostnadsmappning (CSV)",
+    (lambda: swedish_csv(mappings_table(ds))),
+    "finsam-kostnadsmappning.csv",
+    "text/csv",
+    key="dl_map",
 )
 c4.download_button(
     "⬇ Allt i Excel (XLSX)",

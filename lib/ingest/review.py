@@ -6,6 +6,7 @@ import polars as pl
 
 from lib.ingest.extract import UNREVIEWED
 from lib.ingest.reading import Line
+from lib.numbers import NumberFormatError, parse_number
 from lib.registry import METRICS
 from lib.schema import SOURCE_COLUMNS, check_source_row
 
@@ -64,8 +65,6 @@ def apply_review(
         if errors:
             problems += [f"rad {new['line']} ({new['metric']} {new['year']}): {e.message}" for e in errors]
             continue
-        from lib.numbers import NumberFormatError, parse_number
-
         try:
             parse_number(new["printed"])
         except NumberFormatError as exc:
