@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 
-from lib.derive import representatives, rounding_step, section_rank
+from lib.derive import representatives, rounding_step, section_rank, section_rank_expr
 from lib.format import fmt_decimal
 from lib.numbers import decimals_of
 from lib.registry import COST_CATEGORIES, HAE_CATEGORIES, METRICS
@@ -304,7 +304,7 @@ def check_cost_split(figures: pl.DataFrame) -> list[dict]:
         .filter(
             (pl.col("metric") == "verksamhetens_kostnader") & pl.col("item").is_null() & (pl.col("basis") == "utfall")
         )
-        .with_columns(pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"))
+        .with_columns(section_rank_expr().alias("_rank"))
         .sort("precision", "_rank", "line")
     )
     first_total: dict[tuple, dict] = {}

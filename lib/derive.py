@@ -26,6 +26,15 @@ def section_rank(section: str) -> int:
     return next((i for i, word in enumerate(_SECTION_RANK) if word in s), len(_SECTION_RANK))
 
 
+def section_rank_expr(column: str = "section") -> pl.Expr:
+    """:func:`section_rank` as a Polars expression: no Python callback inside Polars (see lib/pyvalues.py)."""
+    lower = pl.col(column).str.to_lowercase()
+    rank = pl.lit(len(_SECTION_RANK), dtype=pl.Int32)
+    for i, word in reversed(list(enumerate(_SECTION_RANK))):  # the first word that matches wins
+        rank = pl.when(lower.str.contains(word, literal=True)).then(pl.lit(i, dtype=pl.Int32)).otherwise(rank)
+    return pl.when(pl.col(column).is_null()).then(pl.lit(None, dtype=pl.Int32)).otherwise(rank)
+
+
 REP_KEY = ["forbund", "year", "period", "metric", "basis", "item", "kommun", "age_band", "definition"]
 
 
@@ -42,7 +51,7 @@ def representatives(figures: pl.DataFrame) -> pl.DataFrame:
     ordered = (
         figures.with_columns(
             pl.col("derived_from").is_not_null().alias("_derived"),
-            pl.col("section").map_elements(section_rank, return_dtype=pl.Int32).alias("_rank"),
+            section_rank_expr().alias("_rank"),
         )
         .sort(["_derived", "precision", "_rank", "document", "line"], nulls_last=True)
         .with_columns(pl.int_range(pl.len()).alias("_i"), pl.len().over(REP_KEY).alias("_n"))

@@ -10,15 +10,15 @@ import unicodedata
 import plotly.graph_objects as go
 import polars as pl
 
+from lib.pyvalues import map_values
+
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
 def swedish_csv(df: pl.DataFrame) -> bytes:
     """CSV as Swedish Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM."""
-    out = df.with_columns(
-        [pl.col(c).map_elements(_decimal_comma, return_dtype=pl.String) for c, t in df.schema.items() if t.is_float()]
-    )
+    out = df.with_columns([map_values(df[c], _decimal_comma, pl.String) for c, t in df.schema.items() if t.is_float()])
     buf = io.StringIO()
     out.write_csv(buf, separator=";")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

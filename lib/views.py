@@ -9,6 +9,7 @@ import polars as pl
 
 from lib.data import Dataset
 from lib.derive import best_copy, copy_order
+from lib.pyvalues import map_values
 from lib.registry import METRICS, OUTCOME_DEFINITIONS
 
 LATEST = "senaste"
@@ -149,12 +150,11 @@ def sources_table(ds: Dataset, figure_ids: list[str]) -> pl.DataFrame:
     copies = stated.join(keys, on=SOURCE_KEY, how="semi", nulls_equal=True)
     index = findings_by_figure(ds, ("motsägelse", "avrundning"))
     docs = ds.documents.select("document", pl.col("title").alias("Dokument"))
+    with_docs = copies.join(docs, on="document", how="left")
+    flagged = map_values(with_docs["figure_id"], lambda f: " • ".join(index.get(f, [])) or None, pl.String)
     return (
-        copies.join(docs, on="document", how="left")
-        .with_columns(
-            pl.col("figure_id")
-            .map_elements(lambda f: " • ".join(index.get(f, [])) or None, return_dtype=pl.String)
-            .alias("Avvikelse"),
+        with_docs.with_columns(
+            flagged.alias("Avvikelse"),
             pl.when(pl.col("printed_unit").is_in(["kr", "tkr", "mkr"]))
             .then(pl.concat_str(pl.col("printed"), pl.lit(" "), pl.col("printed_unit")))
             .otherwise(pl.col("printed"))
