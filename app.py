@@ -1,6 +1,6 @@
 """Router of the dashboard: the explicit page list, the shared controls, and a clear message on bad data."""
 
-from ui.boot import ensure_router
+from ui.boot import ensure_router, freeze_long_lived_heap
 
 ensure_router()  # must run before anything else: see ui/boot.py
 
@@ -34,6 +34,7 @@ except DataValidationError as exc:
     st.error("Data kunde inte läsas in, så inga siffror visas. Felen nedan behöver rättas i data/.")
     st.code(str(exc), language=None)
     st.stop()
+freeze_long_lived_heap()  # after the imports and the dataset: see ui/boot.py
 
 common.check_url(page.url_path)
 common.shared_controls()
