@@ -1,4 +1,11 @@
-"""Once-per-process server concerns of the entry points: run the router even on the first request, and freeze the heap.
+"""Once-per-process server concerns of the entry points: whole imports, the router on the first request, the heap.
+
+Every entry point imports this module first. Importing it imports numpy, pandas and pyarrow in full,
+under Python's import lock, before any page code runs: plotly looks them up in ``sys.modules`` without
+importing them, so on a cold server with several sessions at once, one session's chart found numpy
+half-imported by another session's table ("partially initialized module 'numpy' has no attribute
+'ndarray'") and its visitor saw an error instead of the page. Sessions that arrive while this module
+is being imported wait for it to finish.
 
 Streamlit decides once per process whether an app "uses the pages directory" (the old multipage
 mode): the flag is true while a ``pages/`` folder exists and no script has yet called
@@ -13,6 +20,9 @@ from __future__ import annotations
 import gc
 import threading
 
+import numpy  # noqa: F401  (imported whole before any page runs: see above)
+import pandas  # noqa: F401
+import pyarrow  # noqa: F401
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
