@@ -1,142 +1,394 @@
-"""N concurrent browser sessions, each opening every page; errors and time to first chart.
+"""Many people opening the dashboard at once: N concurrent sessions through every page, errors and time to first chart.
 
-    python scripts/load_test.py [--sessions 1 10 25]
+    python scripts/load_test.py [--sessions 1 10 25] [--client browser|protocol] [--navigation menu|link]
+                                [--no-pin] [--timeout 90]
 
-Starts its own Streamlit server on 127.0.0.1 (a free port), drives Debian's Chromium with Playwright
-(one browser, one context per session) and stops everything when done. Only loopback is contacted.
-Exits non-zero when any session saw an error.
+Starts its own Streamlit server on 127.0.0.1 (a free port) and stops it when done; only loopback is
+contacted. Each session takes the tour a board member takes: opens the shared link (the overview),
+then every other page, choosing Sydnärke on the profile page, and waits on each for its first chart
+(or its table, on the sources page).
+
+Two clients, because on one machine the browsers and the server compete for the same cores:
+
+- ``browser`` (default): one Debian Chromium, a Playwright context per session. What people see:
+  an error on the page, "Page not found", a lost connection, or a page not drawn within the timeout.
+  ``--navigation menu`` moves through the sidebar menu as a person does; ``link`` opens every page
+  from its own link (a full page load each time: the heaviest case for the browsers).
+- ``protocol``: a session is Streamlit's own WebSocket protocol, as the browser speaks it, without
+  drawing anything. It measures the server alone, so it can go far beyond what the browsers allow.
+
+With two or more cores the server is pinned to core 0 and the clients to the others (``--no-pin``
+turns that off), and the CPU time each side used is reported per page, so that a slow result says
+which side it was slow on. Exits non-zero when any session saw an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
+import os
 import statistics
-import subprocess
 import sys
+import threading
 import time
-import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [
-    "/",
-    "/eget_kapital",
-    "/kostnader",
-    "/deltagare",
-    "/hae?forbund=sodra-lappland",
-    "/profil?forbund=sydnarke",
-    "/kallor",
+sys.path.insert(0, str(ROOT))
+
+from tests.localserver import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Stop:
+    menu: str  # the menu entry
+    heading: str  # the page's title as drawn, so a page is known to be the new one
+    url_path: str  # page url path ("" for the overview)
+    query: str = ""  # for a page opened from its own link, and for the protocol client
+    choose: str = ""  # a button to press on arrival (the profile page's förbund chooser)
+
+
+TOUR = [
+    Stop("Översikt", "Samordningsförbund i jämförelse", ""),
+    Stop("Eget kapital", "Eget kapital mot taket", "eget_kapital"),
+    Stop("Kostnadsfördelning", "Kostnadsfördelning", "kostnader"),
+    Stop("Deltagare och resultat", "Deltagare och resultat", "deltagare"),
+    Stop("Helårsekvivalenter", "Helårsekvivalenter", "hae"),
+    Stop("Förbundsprofil", "Samordningsförbundet Sydnärke", "profil", "forbund=sydnarke", choose="Sydnärke"),
+    Stop("Källor och datakvalitet", "Källor och datakvalitet", "kallor"),
 ]
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-READY = "[data-testid='stPlotlyChart'] .main-svg, [data-testid='stDataFrame']"
-TIMEOUT_MS = 90_000
+SHARED_LINK = "/"  # what everybody opens first
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@dataclass
+class Result:
+    times: list[float] = field(default_factory=list)  # seconds to first chart, one per page drawn
+    by_page: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # what the page showed at each error
+
+    def add(self, stop: Stop, seconds: float) -> None:
+        self.times.append(seconds)
+        self.by_page.setdefault(stop.menu, []).append(seconds)
 
 
-async def session(browser, base: str, errors: list[str], times: list[float]) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+# --- the browser client --------------------------------------------------------------------------
+
+# The page is the new one (its heading) and a chart or table of it, not a stale one, is drawn.
+DRAWN = """(heading) => {
+  const main = document.querySelector("[data-testid='stMain']");
+  if (!main || ![...main.querySelectorAll('h1')].some(h => h.textContent.includes(heading))) return false;
+  return !!main.querySelector(
+    "[data-stale='false'] [data-testid='stPlotlyChart'] .main-svg, [data-stale='false'] [data-testid='stDataFrame']");
+}"""
+FINISHED = "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
+SHOWN = """() => ({
+  url: location.pathname + location.search,
+  h1: [...document.querySelectorAll('h1')].map(h => h.textContent),
+  running: !!document.querySelector("[data-testid='stStatusWidget']"),
+  stale: document.querySelectorAll("[data-stale='true']").length,
+  charts: document.querySelectorAll("[data-testid='stPlotlyChart'] .main-svg").length,
+})"""
+OUTPUT = ROOT / "test-output" / "load"
+PROBLEMS = {
+    "[data-testid='stException']": "undantag på sidan",
+    "[data-testid='stAlertContentError']": "felmeddelande på sidan",
+}
+PROBLEM_TEXTS = {
+    "Page not found": "sidan hittades inte",
+    "Connection error": "anslutningen bröts",
+    "Is Streamlit still running?": "anslutningen bröts",
+}
+
+
+async def browser_session(browser, base: str, navigation: str, timeout_s: float, result: Result) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
     page = await context.new_page()
     try:
-        for path in PAGES:
+        for i, stop in enumerate(TOUR):
             start = time.perf_counter()
+
+            def left(deadline: float = start + timeout_s) -> float:  # one deadline for the page, all its steps
+                return max(1.0, (deadline - time.perf_counter()) * 1000)
+
             try:
-                await page.goto(base + path, timeout=TIMEOUT_MS)
-                await page.wait_for_selector(READY, timeout=TIMEOUT_MS)
-                times.append(time.perf_counter() - start)
-                if await page.locator("[data-testid='stException']").count():
-                    errors.append(f"{path}: undantag på sidan")
-                if await page.get_by_text("Page not found").count():
-                    errors.append(f"{path}: sidan hittades inte")
-            except Exception as exc:  # a timeout or a crash is an error the session saw
-                errors.append(f"{path}: {type(exc).__name__}")
+                if i == 0:
+                    await page.goto(base + SHARED_LINK, timeout=left())
+                elif navigation == "link":
+                    await page.goto(f"{base}/{stop.url_path}?{stop.query}", timeout=left())
+                else:
+                    await page.locator("[data-testid='stSidebarNav'] a", has_text=stop.menu).first.click(timeout=left())
+                if stop.choose and navigation == "menu":
+                    await page.get_by_role("button", name=stop.choose, exact=True).click(timeout=left())
+                await page.wait_for_function(DRAWN, arg=stop.heading, timeout=left(), polling=100)
+                result.add(stop, time.perf_counter() - start)
+                await page.wait_for_function(FINISHED, timeout=left(), polling=200)
+                await _problems(page, stop, result)
+            except Exception as exc:  # a timeout or a crash is an error this session saw
+                result.errors.append(f"{stop.menu}: {type(exc).__name__}")
+                await _problems(page, stop, result)
+                result.seen.append(await _what_it_showed(page, stop, len(result.seen)))
+                if navigation == "menu":  # the menu may be gone: carry on from the page's own link
+                    await page.goto(f"{base}/{stop.url_path}?{stop.query}", timeout=timeout_s * 1000)
+    except Exception as exc:
+        result.errors.append(f"sessionen avbröts: {type(exc).__name__}")
     finally:
         await context.close()
 
 
-async def run_all(base: str, counts: list[int]) -> list[tuple[int, list[str], list[float], float]]:
-    """Every session count in one Playwright instance (starting it twice in one process hangs)."""
+async def _what_it_showed(page, stop: Stop, number: int) -> str:
+    """For an error: the page's address, headings, whether a run was going on, and a screenshot."""
+    try:
+        state = await page.evaluate(SHOWN)
+        shot = OUTPUT / f"fel-{os.getpid()}-{id(page)}-{number}.png"
+        await page.screenshot(path=shot, timeout=10_000)
+        return f"{stop.menu}: {state} ({shot.relative_to(ROOT)})"
+    except Exception as exc:
+        return f"{stop.menu}: sidan gick inte att läsa ({type(exc).__name__})"
+
+
+async def _problems(page, stop: Stop, result: Result) -> None:
+    for selector, what in PROBLEMS.items():
+        if await page.locator(selector).count():
+            result.errors.append(f"{stop.menu}: {what}")
+    for text, what in PROBLEM_TEXTS.items():
+        if await page.get_by_text(text).count():
+            result.errors.append(f"{stop.menu}: {what}")
+
+
+async def run_browsers(base: str, n: int, navigation: str, timeout_s: float) -> Result:
     from playwright.async_api import async_playwright
 
-    results = []
+    results = [Result() for _ in range(n)]
     async with async_playwright() as pw:
-        for n in counts:
-            browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            errors: list[str] = []
-            times: list[float] = []
-            start = time.perf_counter()
-            await asyncio.gather(*(session(browser, base, errors, times) for _ in range(n)))
-            results.append((n, errors, times, time.perf_counter() - start))
-            report(*results[-1])
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(*(browser_session(browser, base, navigation, timeout_s, r) for r in results))
+        finally:
             await browser.close()
-    return results
+    return _merge(results)
 
 
-def report(n: int, errors: list[str], times: list[float], wall: float) -> None:
-    times = sorted(times)
-    p95 = times[int(0.95 * (len(times) - 1))] if times else float("nan")
-    med = statistics.median(times) if times else float("nan")
-    print(f"{n:9} {len(times):6} {len(errors):4} {med:9.2f} {p95:7.2f} {wall:8.1f}", flush=True)
-    for e in errors[:5]:
-        print(f"    fel: {e}", flush=True)
+# --- the protocol client -------------------------------------------------------------------------
+
+
+async def protocol_session(port: int, timeout_s: float, result: Result) -> None:
+    """One browser's conversation with the server, without the browser: request each page, read until done."""
+    import websockets
+    from streamlit.proto.Alert_pb2 import Alert
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=timeout_s,
+            origin=f"http://127.0.0.1:{port}",
+        ) as ws:
+            for stop in TOUR:
+                msg = BackMsg()
+                msg.rerun_script.query_string = stop.query
+                msg.rerun_script.page_name = stop.url_path
+                start = time.perf_counter()
+                drawn = None
+                await ws.send(msg.SerializeToString())
+                try:
+                    async with asyncio.timeout(timeout_s):
+                        while True:
+                            fm = ForwardMsg()
+                            fm.ParseFromString(await ws.recv())
+                            kind = fm.WhichOneof("type")
+                            if kind == "page_not_found":
+                                result.errors.append(f"{stop.menu}: sidan hittades inte")
+                            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                                element = fm.delta.new_element
+                                el = element.WhichOneof("type")
+                                if el == "exception":
+                                    result.errors.append(f"{stop.menu}: undantag på sidan")
+                                elif el == "alert" and element.alert.format == Alert.ERROR:
+                                    result.errors.append(f"{stop.menu}: felmeddelande på sidan")
+                                elif el in ("plotly_chart", "arrow_data_frame", "dataframe") and drawn is None:
+                                    drawn = time.perf_counter() - start
+                            elif kind == "script_finished":
+                                if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                                    break
+                                if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                                    result.errors.append(f"{stop.menu}: sidan kunde inte köras")
+                                    break
+                except TimeoutError:
+                    result.errors.append(f"{stop.menu}: TimeoutError")
+                    return
+                if drawn is None:
+                    result.errors.append(f"{stop.menu}: inget diagram eller tabell")
+                else:
+                    result.add(stop, drawn)
+    except Exception as exc:
+        result.errors.append(f"sessionen avbröts: {type(exc).__name__}")
+
+
+async def run_protocol(port: int, n: int, timeout_s: float) -> Result:
+    results = [Result() for _ in range(n)]
+    await asyncio.gather(*(protocol_session(port, timeout_s, r) for r in results))
+    return _merge(results)
+
+
+# --- measuring and reporting ---------------------------------------------------------------------
+
+
+def _merge(results: list[Result]) -> Result:
+    out = Result()
+    for r in results:
+        out.times += r.times
+        out.errors += r.errors
+        out.seen += r.seen
+        for page, times in r.by_page.items():
+            out.by_page.setdefault(page, []).extend(times)
+    return out
+
+
+def _own_cpu(pid: int) -> float | None:
+    """A process's own CPU seconds so far (Linux /proc), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def descendants(root: int) -> set[int]:
+    """``root`` and every process below it (the client's Playwright driver and Chromium)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, todo = {root}, [root]
+    while todo:
+        pid = todo.pop()
+        children = [c for c, p in parents.items() if p == pid and c not in found]
+        found.update(children)
+        todo += children
+    return found
+
+
+class CpuSampler:
+    """CPU used by the server and by the client (this process and all below it) while a run lasts.
+
+    Each process's own time is read every ``interval`` seconds and its last reading kept, so a
+    browser process that ends (Chromium's renderers can end after their parent, out of reach of
+    any parent's total) loses at most one interval of its time.
+    """
+
+    def __init__(self, server_pid: int, interval: float = 0.5) -> None:
+        self.server_pid, self.interval = server_pid, interval
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for pid in descendants(os.getpid()):
+            cpu = _own_cpu(pid)
+            if cpu is not None:
+                self.last[pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> CpuSampler:
+        self._sample()  # the baseline: what every process had used before the run
+        self.start = dict(self.last)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def used(self, server: bool) -> float:
+        return sum(
+            cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items() if (pid == self.server_pid) == server
+        )
+
+
+def quantile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[round(q * (len(sorted_values) - 1))] if sorted_values else float("nan")
+
+
+def fmt(x: float, decimals: int = 1) -> str:
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
+HEADER = (
+    f"{'sessioner':>9} {'sidor':>7} {'fel':>4} {'median s':>9} {'p95 s':>7} {'max s':>7} {'total s':>8} "
+    f"{'server CPU s/sida':>18} {'klient CPU s/sida':>18}"
+)
+
+
+def report(n: int, result: Result, wall: float, server_cpu: float, client_cpu: float) -> None:
+    times = sorted(result.times)
+    pages = max(len(times), 1)
+    print(
+        f"{n:9} {len(times):3} av {n * len(TOUR):<3} {len(result.errors):2} "
+        f"{fmt(statistics.median(times) if times else float('nan'), 2):>9} {fmt(quantile(times, 0.95), 2):>7} "
+        f"{fmt(times[-1] if times else float('nan'), 2):>7} {fmt(wall):>8} "
+        f"{fmt(server_cpu / pages, 3):>18} {fmt(client_cpu / pages, 3):>18}",
+        flush=True,
+    )
+    per_page = " · ".join(
+        f"{stop.menu} {fmt(statistics.median(result.by_page[stop.menu]), 2)}/{fmt(max(result.by_page[stop.menu]), 2)}"
+        for stop in TOUR
+        if result.by_page.get(stop.menu)
+    )
+    print(f"{'':9} per sida, median/max s: {per_page}", flush=True)
+    for error in sorted(set(result.errors))[:8]:
+        print(f"    fel ({result.errors.count(error)}×): {error}", flush=True)
+    for seen in result.seen[:8]:
+        print(f"    sidan visade: {seen}", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 25])
+    parser.add_argument("--client", choices=["browser", "protocol"], default="browser")
+    parser.add_argument("--navigation", choices=["menu", "link"], default="menu")
+    parser.add_argument("--no-pin", action="store_true", help="låt server och klienter dela alla kärnor")
+    parser.add_argument("--timeout", type=float, default=90, help="sekunder en sida får ta innan det räknas som fel")
     args = parser.parse_args()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    pin = not args.no_pin and len(cores) >= 2
+    server_cpus, client_cpus = ({cores[0]}, set(cores[1:])) if pin else (None, None)
+    if client_cpus:
+        os.sched_setaffinity(0, client_cpus)  # Playwright's driver and Chromium inherit it
+    where = f"servern på kärna {cores[0]}, klienterna på {sorted(client_cpus)}" if pin else "delade kärnor"
+    how = f"{args.client}" + (f", {args.navigation}" if args.client == "browser" else "")
+    print(f"Klient: {how}; {where}; tidsgräns {fmt(args.timeout, 0)} s per sida; {len(TOUR)} sidor per session")
+    print(HEADER)
     failed = False
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        print(f"{'sessioner':>9} {'sidor':>6} {'fel':>4} {'median s':>9} {'p95 s':>7} {'total s':>8}")
-        failed = any(errors for _n, errors, _t, _w in asyncio.run(run_all(base, args.sessions)))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with serve(cpus=server_cpus, log=OUTPUT / "server.log") as server:
+        for n in args.sessions:
+            start = time.perf_counter()
+            with CpuSampler(server.pid) as cpu:
+                if args.client == "browser":
+                    result = asyncio.run(run_browsers(server.url, n, args.navigation, args.timeout))
+                else:
+                    result = asyncio.run(run_protocol(server.port, n, args.timeout))
+            report(n, result, time.perf_counter() - start, cpu.used(server=True), cpu.used(server=False))
+            failed |= bool(result.errors)
     return 1 if failed else 0
 
 
