@@ -370,3 +370,16 @@ def test_sources_page_severity_filter_and_bad_value():
     assert set(found["Allvar"]) == {"avrundning"} and len(found) == 7
     at = run("kallor", allvar="zzz")
     assert "Allvar: värdet ”zzz” finns inte och ignorerades" in texts(at, "warning")
+
+
+def test_every_run_sends_the_widgets_their_values_so_a_redrawn_browser_widget_keeps_the_selection():
+    # Under load a browser could redraw the sidebar from the widget's empty default and send that back
+    # as the visitor's choice (ui/common.check_url). The server must therefore send the value itself.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["forbund"] = ["sydnarke", "jamtland"]
+    at.run()
+    at.switch_page("pages/kostnader.py").run()
+    chosen = at.multiselect(key="forbund")
+    assert chosen.proto.set_value is True
+    assert list(chosen.proto.raw_values) == ["Sydnärke", "Jämtland"]
+    assert at.selectbox(key="ar").proto.set_value is True

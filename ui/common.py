@@ -219,8 +219,11 @@ def check_url(page: str) -> None:
             value = value_from_url(spec, result.clean)
             if value is not None:
                 st.session_state[spec.key] = value
-        if spec.key not in st.session_state:
-            st.session_state[spec.key] = spec.default_value()
+        # Written back every run, before the widget exists, so the server sends the widget its value
+        # (set_value). Otherwise a browser that lost the widget's state (a menu click before the
+        # sidebar had drawn, seen under load) redraws it from its empty default and sends that back
+        # as the visitor's choice: the selection was lost. Streamlit's documented keep-state pattern.
+        st.session_state[spec.key] = st.session_state.get(spec.key, spec.default_value())
     st.session_state["_url_notices"] = result.notices if (first_run or raw != written) else []
 
 
