@@ -52,17 +52,25 @@ def serve(
     env: dict[str, str] | None = None,
     timeout: float = 60,
     log: Path | None = None,
+    nice: int = 0,
 ) -> Iterator[Server]:
     """Start ``streamlit run app.py`` on a free loopback port, wait until healthy, stop it afterwards.
 
     ``cpus`` pins the server (and every thread it starts) to those cores, so that a load test's own
     browsers on the other cores cannot take the server's CPU: the nearest one machine gets to
     clients on other machines. ``options`` are further ``--name value`` Streamlit options; ``log``
-    keeps what the server prints (otherwise it is discarded).
+    keeps what the server prints (otherwise it is discarded). A negative ``nice`` runs the server ahead
+    of every normal process (root only), so clients on the same cores cannot take its CPU either.
     """
     port = free_port()
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed after the server stops)
-    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+
+    def before_exec() -> None:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+        if nice:
+            os.nice(nice)
+
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -84,8 +92,8 @@ def serve(
         env={**os.environ, **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
-        # set before the interpreter starts, so every thread it makes inherits the cores
-        preexec_fn=pin,
+        # set before the interpreter starts, so every thread it makes inherits cores and priority
+        preexec_fn=before_exec if cpus or nice else None,
     )
     url = f"http://127.0.0.1:{port}"
     try:
