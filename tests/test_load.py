@@ -51,3 +51,12 @@ def test_a_page_that_does_not_exist_is_reported_as_an_error(server, monkeypatch)
     monkeypatch.setattr(load_test, "TOUR", [load_test.Stop("Finns inte", "Finns inte", "finns_inte")])
     result = asyncio.run(load_test.run_protocol(server.port, 1, timeout_s=60))
     assert "Finns inte: sidan hittades inte" in result.errors
+
+
+def test_a_page_drawn_after_the_timeout_is_slow_not_an_error(server):
+    # Slow is measured, not hidden: every page counts as slow against a threshold no page can meet,
+    # and keeps its time, while only a page never drawn (give_up_s) would be an error.
+    result = asyncio.run(load_test.run_protocol(server.port, 1, timeout_s=1e-9, give_up_s=60))
+    assert result.errors == []
+    assert result.slow == [stop.menu for stop in load_test.TOUR]
+    assert len(result.times) == len(load_test.TOUR)
