@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.ingest.extract import UNREVIEWED
+from lib.ingest.propose import UNREVIEWED
 from lib.ingest.reading import Line
 from lib.numbers import NumberFormatError, parse_number
 from lib.registry import METRICS
 from lib.schema import SOURCE_COLUMNS, check_source_row
 
-REVIEW_COLUMNS = ["Godkänn", "Mått", "År", "Tryckt värde", "Enhet", "Etikett", "Rad", "Sida", "Raden i rapporten"]
+REVIEW_COLUMNS = [
+    "Godkänn",
+    "Mått",
+    "År",
+    "Tryckt värde",
+    "Enhet",
+    "Etikett",
+    "Rad",
+    "Sida",
+    "Raden i rapporten",
+    "Skäl",
+]
 
 
 def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
@@ -30,6 +41,7 @@ def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
             "Rad": [int(r["line"]) for r in rows],
             "Sida": [r["page"] for r in rows],
             "Raden i rapporten": [text.get(int(r["line"]), "") for r in rows],
+            "Skäl": [r.get("rule", "") for r in rows],
         },
         schema={
             "Godkänn": pl.Boolean,
@@ -41,6 +53,7 @@ def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
             "Rad": pl.Int64,
             "Sida": pl.String,
             "Raden i rapporten": pl.String,
+            "Skäl": pl.String,
         },
     )
 
@@ -60,7 +73,12 @@ def apply_review(
             note += f"; rättad vid granskning, förslaget var {row['printed']}"
             new["printed"] = corrected
         new["printed_unit"] = str(decision.get("Enhet", row["printed_unit"])).strip()
-        new["note"] = note if row.get("note", "") == UNREVIEWED else f"{row['note']}; {note}"
+        old = row.get("note", "")
+        if old.startswith(UNREVIEWED):  # the proposal's rule was shown; keep only what explains the value
+            kept = [p for p in old.split("; ")[1:] if p.startswith("talet ")]
+            new["note"] = "; ".join([note, *kept])
+        else:
+            new["note"] = f"{old}; {note}" if old else note
         errors = check_source_row("granskning", int(new["line"]), new, set())
         if errors:
             problems += [f"rad {new['line']} ({new['metric']} {new['year']}): {e.message}" for e in errors]

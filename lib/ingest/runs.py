@@ -1,9 +1,12 @@
-"""Runs of numbers at the end of a line, split into values: "3 760 3 752" → [3760, 3752].
+"""Runs of numbers at the end of a table row, split into cells: "3 760 3 752" → [3760, 3752].
 
-PDF text loses the cell borders, so "169 879 206 659" may be two numbers or several. A run is
-split into exactly the number of columns expected; when several splits are possible the caller
-may give a constraint (e.g. that six HÅE categories sum to the total) and otherwise the split
-with the most even magnitudes wins, as in a table of one kind of amount.
+PDF text loses the cell borders, so "169 879 206 659" may be two numbers or several. A run is read
+into exactly the number of columns its table has; every reading is enumerated (a "-" may be an
+empty cell or a minus sign; a small number in front may be a note reference), the caller's
+constraints (a deviation column equals the difference of its neighbours, six HÅE categories sum to
+the total) remove the impossible ones, and of the rest the reading with the most even magnitudes
+wins, as in a row of one kind of amount. When two readings remain that disagree and nothing decides
+between them, the row is not read.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_NUM_TOKEN = re.compile(r"^[-]?\d+(?:,\d+)?%?$")
+_NUM_TOKEN = re.compile(r"^[-(]?\d+(?:[,.]\d+)?\)?%?$")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
@@ -24,6 +27,13 @@ class Number:
     decimals: int
 
 
+NIL = Number(float("nan"), "-", 0)
+
+
+def is_nil(n: Number | None) -> bool:
+    return n is None or math.isnan(n.value)
+
+
 def _tokens(text: str) -> list[str]:
     return text.replace("%", " %").split()
 
@@ -32,53 +42,71 @@ def trailing_run(text: str) -> tuple[str, list[str]]:
     """Split a line into its label and the numeric tokens at its end ("-", "%" included)."""
     toks = _tokens(text)
     i = len(toks)
-    while i > 0 and (_NUM_TOKEN.match(toks[i - 1]) or toks[i - 1] in ("-", "%")):
+    while i > 0 and (_NUM_TOKEN.match(toks[i - 1]) or toks[i - 1] in ("-", "%", "–")):
         i -= 1
-    # A dash before the first number belongs to it ("- 1 432"); a dash at the start of the label does not.
     label = " ".join(toks[:i]).strip()
-    return label, toks[i:]
+    return label, [("-" if t == "–" else t) for t in toks[i:]]
 
 
-def _candidates(tokens: list[str]) -> list[list[Number]]:
-    """All ways to read the tokens as numbers with space-grouped thousands."""
+def readings(tokens: list[str], count: int) -> list[list[Number]]:
+    """All ways to read the tokens as exactly ``count`` cells (space-grouped thousands, "-" empty or minus)."""
     toks = [t for t in tokens if t != "%"]
     n = len(toks)
     out: list[list[Number]] = []
 
     def rec(i: int, acc: list[Number]) -> None:
+        if len(acc) > count:
+            return
         if i == n:
-            out.append(list(acc))
+            if len(acc) == count:
+                out.append(list(acc))
             return
-        sign = ""
-        j = i
-        if toks[j] == "-":
-            sign = "-"
-            j += 1
-            if j == n:
-                return
+        tok = toks[i]
+        if tok == "-":
+            acc.append(NIL)  # an empty cell
+            rec(i + 1, acc)
+            acc.pop()
+            if i + 1 < n and toks[i + 1] != "-":
+                _numbers(i + 1, "- ", acc)  # "- 1 432": a minus with a space, printed so
+            return
+        _numbers(i, "", acc)
+
+    def _numbers(j: int, sign: str, acc: list[Number]) -> None:
         first = toks[j]
+        paren = first.startswith("(")
         if first.startswith("-"):
+            if sign:
+                return
             sign, first = "-", first[1:]
-        if not re.match(r"^\d+(?:,\d+)?$", first):
+        sign = sign or ""
+        if paren:
+            first = first.strip("()")
+        if not re.match(r"^\d+(?:[,.]\d+)?$", first):
             return
-        # A lone number (any length) …
-        parts = [first]
-        k = j + 1
-        options = [(k, list(parts))]
-        # … or space-grouped: 1–3 digits, then groups of exactly three digits (the last may carry decimals).
-        if "," not in first and len(first) <= 3:
-            while k < n and re.match(r"^\d{3}(?:,\d+)?$", toks[k]):
-                parts.append(toks[k])
+        if "." in first and not re.match(r"^\d+\.\d{1,2}$", first):
+            return  # "4.150": thousands or decimals, never guess
+        closed = toks[j].endswith(")")
+        options = [(j + 1, [first])] if not paren or closed else []
+        if re.fullmatch(r"[1-9]\d{0,2}", first) and not closed:
+            parts = [first]
+            k = j + 1
+            while k < n and re.match(r"^\d{3}(?:,\d+)?\)?$", toks[k]):
+                parts.append(toks[k].rstrip(")"))
                 k += 1
-                options.append((k, list(parts)))
-                if "," in toks[k - 1]:
+                if not paren or toks[k - 1].endswith(")"):  # "(4 212)": the parenthesis closes the number
+                    options.append((k, list(parts)))
+                if "," in parts[-1] or toks[k - 1].endswith(")"):
                     break
+        elif len(first) > 1 and first.startswith("0") and "," not in first and "." not in first:
+            return  # "007": not a number of a report
         for end, ps in options:
             text = " ".join(ps)
             digits = text.replace(" ", "")
             value = float(digits.replace(",", "."))
-            dec = len(digits.split(",")[1]) if "," in digits else 0
-            acc.append(Number(-value if sign else value, ("-" if sign else "") + text, dec))
+            dec = len(re.split(r"[,.]", digits)[1]) if re.search(r"[,.]", digits) else 0
+            negative = bool(sign) or (paren and toks[end - 1].endswith(")"))
+            printed = sign + (f"({text})" if paren else text)
+            acc.append(Number(-value if negative else value, printed, dec))
             rec(end, acc)
             acc.pop()
 
@@ -86,20 +114,19 @@ def _candidates(tokens: list[str]) -> list[list[Number]]:
     return out
 
 
+def spread(cells: list[Number]) -> float:
+    """How unevenly the magnitudes of a row spread (log10 of max/min over non-zero cells)."""
+    mags = [math.log10(abs(x.value)) for x in cells if not is_nil(x) and x.value]
+    return max(mags) - min(mags) if mags else 0.0
+
+
 def split_run(tokens: list[str], count: int, check: Callable[[list[float]], bool] | None = None) -> list[Number] | None:
-    """Read exactly ``count`` numbers, or None when the run cannot be read so (or only ambiguously)."""
-    options = [c for c in _candidates(tokens) if len(c) == count]
+    """Read exactly ``count`` numbers (no empty cells), or None when the run cannot be read so."""
+    options = [c for c in readings(tokens, count) if not any(is_nil(x) for x in c)]
     if check is not None:
         options = [c for c in options if check([x.value for x in c])]
     if not options:
         return None
-    if len(options) == 1:
-        return options[0]
-
-    def spread(c: list[Number]) -> float:
-        mags = [math.log10(abs(x.value)) for x in c if x.value]
-        return max(mags) - min(mags) if mags else 0.0
-
     options.sort(key=spread)
     return options[0]
 
