@@ -19,9 +19,14 @@ class NumberFormatError(ValueError):
     """A printed number could not be read."""
 
 
-def normalise(text: str) -> str:
-    """Replace non-breaking/narrow spaces and typographic minus signs by ASCII."""
+def normalise(text: str, keep_dashes: bool = False) -> str:
+    """Replace non-breaking/narrow spaces and typographic minus signs by ASCII.
+
+    ``keep_dashes`` leaves the en dash (U+2013) as it is: in running text " – " is punctuation, not a
+    minus (a report's text is read so; the number readers decide where an en dash is a minus)."""
     for src, dst in {**_SPACES, **_MINUSES}.items():
+        if keep_dashes and src == "\u2013":
+            continue
         text = text.replace(src, dst)
     return text
 

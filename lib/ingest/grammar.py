@@ -140,7 +140,7 @@ def _qualifier_before(text: str, pos: int) -> str | None:
 
 def _sign_before(text: str, pos: int) -> int | None:
     """Start of a minus sign belonging to the number at pos ("-1 432", "- 1 432", "knappt − 4 920 564")."""
-    m = re.search(r"(?:^|(?<=[\s(:;]))-\s?$", text[max(0, pos - 3) : pos])
+    m = re.search(r"(?:^|(?<=[\s(:;]))(?:-\s?|–)$", text[max(0, pos - 3) : pos])
     if not m:
         return None
     return max(0, pos - 3) + m.start()

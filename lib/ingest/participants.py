@@ -15,7 +15,7 @@ proposed: a count of one insats is never the förbund's total.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lib.ingest import vocabulary as vocab
 from lib.ingest.grammar import Mention, scan, year_refs
@@ -37,6 +37,9 @@ _PREDICATE = re.compile(
     r"börjat|började|avslutats|avslutades|avslutade|avslutat|lämnat|lämnade|slutat|slutade)\b|till\s+(?:arbete|studier|jobb|egen|annan|"
     r"utbildning|sysselsättning))",
     re.IGNORECASE,
+)
+_SHARE_AFTER = re.compile(
+    r"^[^.;]{0,80}?,\s*(?:vilket|det)\s+(?:motsvarar|motsvarade|är|var|utgör|utgjorde|innebär)\s+(?:\w+\s+)?$", re.I
 )
 _PLAIN_COUNT_AFTER = re.compile(r"^\s*(?:till antalet|st\.?|stycken)?\s*(?:\(|[.,;:]|$)", re.IGNORECASE)
 SEX_METRICS = {
@@ -112,7 +115,7 @@ def _counts(sentence: str) -> list[Count]:
             out.append(Count(m, m.end, "av", None))
             continue
         if _PREDICATE.match(after) and re.search(
-            r"\b(?:av (?:dessa|dem|de)|bland (?:dem|dessa|de)|varav)\b", sentence, re.I
+            r"\b(?:av (?:dessa|dem|de|vilka)|bland (?:dem|dessa|de)|varav)\b", sentence, re.I
         ):
             out.append(Count(m, m.end, "", None))  # "av dessa gick 52 till arbete", "Av dessa har 12 avslutats"
             continue
@@ -143,8 +146,12 @@ def _counts(sentence: str) -> list[Count]:
             if prev:
                 p = out[prev[-1]]
                 between = sentence[p.end : c.mention.start]
-                if re.search(r"\(|varav|\bav dessa\b|\bvar\b", between, re.I) and len(between) < 60:
-                    c.parent = prev[-1]
+                pair = [o for o in out[prev[-1] + 1 :] if o.sex][:2]
+                sums = len(pair) == 2 and sum(o.mention.value for o in pair) == p.mention.value
+                if (re.search(r"\(|varav|\bav dessa\b|\bvar\b", between, re.I) and len(between) < 60) or (
+                    sums and re.search(r"[–:,-]", between) and len(between) < 90
+                ):
+                    c.parent = prev[-1]  # "… 742 personer … – 401 kvinnor och 341 män": they sum to it
     return out
 
 
@@ -173,7 +180,7 @@ def _category(
         return None, "inte årets antal (sedan starten, halvår, genomsnitt)"
     if vocab.word_regex("struktur").search(segment) or re.search(r"struktur", heading, re.I):
         return None, "strukturövergripande"
-    refers = bool(re.search(r"\bav (?:dem|dessa)\b|\bbland (?:dem|dessa|de)\b", sentence, re.I))
+    refers = bool(re.search(r"\bav (?:dem|dessa|vilka)\b|\bbland (?:dem|dessa|de)\b", sentence, re.I))
     finished = bool(vocab.word_regex("avslutade").search(sentence)) or (refers and prev_finished)
     if re.search(r"\b(?:annan|annat|övrig)\w*\s+(?:egen försörjning|sysselsättning)", low):
         return None, "en annan definition"
@@ -345,6 +352,20 @@ def read(
                 continue
             base = re.sub(r"_(kvinnor|man)$", "", metric)
             label = _label(sentence, counts, k)
+            share = _outcome_share(sentence, c, metric) if metric in SHARES else None
+            if share is not None:
+                facts.append(
+                    PFact(
+                        SHARES[metric],
+                        year,
+                        share,
+                        label,
+                        f"andel efter antalet: «{share.printed} {share.unit_text}»",
+                        paragraph.line_at(a + share.start),
+                        item,
+                        DEFINITIONS[metric],
+                    )
+                )
             facts.append(
                 PFact(
                     metric=metric,
@@ -364,6 +385,15 @@ def read(
         carried_parent = mine[-1] if mine else None
     facts += _list_continuation(facts, lines, by_line)
     return facts, notes
+
+
+def _outcome_share(sentence: str, c: Count, metric: str) -> Mention | None:
+    """'… 61 har gått till arbete eller studier, vilket motsvarar 37 procent': the outcome's share."""
+    tail = sentence[c.end :]
+    share = next((x for x in scan(tail) if x.is_share), None)
+    if share is None or not _SHARE_AFTER.match(tail[: share.start]):
+        return None
+    return replace(share, start=c.end + share.start, end=c.end + share.end, span_end=c.end + share.span_end)
 
 
 def _opens_with_reference(sentence: str) -> bool:
@@ -615,7 +645,7 @@ def read_key_values(lines: list[Line], doc_year: int | None) -> list[dict]:
         year = int(years[0]) if len(set(years)) == 1 else doc_year
         if year is None or (doc_year and year > doc_year):
             continue
-        key = re.sub(r"(?:\s+(?:i|inom|under|för|per|vid)\s+.*|\s+(?:19|20)\d{2}.*)$", "", low).strip(" -–")
+        key = re.sub(r"(?:\s+(?:i|inom|under|för|per|vid|som)\s+.*|\s+(?:19|20)\d{2}.*)$", "", low).strip(" -–")
         value = m.group("value")
         sex = re.fullmatch(r"(?:varav|därav|av dessa|av dem)?\s*(kvinnor|män)", key)
         if sex:

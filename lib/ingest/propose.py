@@ -134,6 +134,14 @@ class _Draft:
     extra: dict = field(default_factory=dict)
 
 
+def clear_caches() -> None:
+    """Forget the header lines read so far (for a benchmark that measures a report read cold)."""
+    from lib.ingest import columns
+
+    columns._items.cache_clear()
+    columns.header_kind.cache_clear()
+
+
 def guess_year(lines: list[Line]) -> int | None:
     """The report's year from its own words ("Årsredovisning 2023", "budgetåret 2023", "Verksamhetsplan 2024")."""
     counts: Counter[int] = Counter()

@@ -33,7 +33,7 @@ def lines_from_text(text: str) -> list[Line]:
         m = _PAGE_MARK.match(raw)
         if m:
             page = int(m.group(1))
-        out.append(Line(no, page, normalise(raw)))
+        out.append(Line(no, page, normalise(raw, keep_dashes=True)))
     return out
 
 
@@ -51,7 +51,7 @@ def lines_from_pdf(data: bytes) -> list[Line]:
             for page_no, page in enumerate(pdf.pages, start=1):
                 for raw in (page.extract_text() or "").split("\n"):
                     no += 1
-                    out.append(Line(no, page_no, normalise(raw)))
+                    out.append(Line(no, page_no, normalise(raw, keep_dashes=True)))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("PDF:en är lösenordsskyddad och kan inte läsas.") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:

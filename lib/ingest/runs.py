@@ -35,7 +35,7 @@ def is_nil(n: Number | None) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    return text.replace("%", " %").split()
+    return re.sub(r"(?<![\w])–(?=\d)", "-", text.replace("%", " %")).split()  # "–4 249" in a table is a minus
 
 
 def trailing_run(text: str) -> tuple[str, list[str]]:

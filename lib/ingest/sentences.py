@@ -152,7 +152,7 @@ def _bridge_ok(bridge: str, term: Term) -> bool:
     if len(words) > 12:
         return False
     for w in words:
-        if w in "():;=–-,":
+        if w in "():;=–-,+":
             continue
         if w.lower() not in allowed:
             return False
@@ -168,8 +168,9 @@ def _left_ok(sentence: str, clause_start: int, term: Term) -> bool:
         return True
     last = prev[-1].lower()
     last2 = " ".join(prev[-2:]).lower()
-    if last in vocab.word_set("sparr") or last2 in vocab.word_set("sparr"):
-        return False
+    sparr = vocab.word_set("sparr")
+    if last in sparr or last2 in sparr or (len(prev) > 1 and prev[-2].lower() in sparr and last in ("det", "den")):
+        return False  # "minska det egna kapitalet", "efter årets resultat"
     if "total" in term.flags or "kostnad" in term.flags:
         return last in vocab.word_set("vanster") or last in {"budgeterade", "budgeterad"}
     return True
@@ -289,6 +290,12 @@ def read(paragraph: Text, doc_year: int | None, doc_type: str) -> tuple[list[Fac
 def _bind(sentence: str, term: Term, mentions: list[Mention], spans) -> tuple[Mention, int] | None:
     clause = _clause_of(spans, term.start)
     before = [m for m in mentions if m.span_end <= term.start and m.start >= clause[0]]
+    if "källa" in term.flags:  # "erhöll 24,8 miljoner kronor från medlemmarna"
+        if before and not sentence[before[-1].span_end : term.start].strip():
+            lead = sentence[clause[0] : before[-1].start]
+            if re.search(r"\b(?:erhöll|erhåller|fick|får|tilldelades|mottog|har fått|har erhållit)\b", lead, re.I):
+                return before[-1], before[-1].start
+        return None
     if before:  # "7 930 tkr i intäkter", "71 procent till individinriktade insatser"
         gap = sentence[before[-1].span_end : term.start]
         if _BEFORE_TERM.match(gap) or ("kostnad" in term.flags and _BEFORE_CATEGORY.match(gap)):
@@ -468,9 +475,15 @@ def _parenthesised(
 
 
 def _merge(facts: list[Fact]) -> list[Fact]:
-    """Two terms of one sentence that read the same number as the same figure are one fact."""
+    """Two terms that read the same number as the same figure are one fact; as two figures, the subject's
+    (the first term) is kept: "Det egna kapitalet uppgår efter årets resultat till …" is the equity."""
     out: dict[tuple, Fact] = {}
+    first_metric: dict[int, str] = {}
     for f in facts:
+        base = f.metric.removesuffix("_andel")
+        if f.pos in first_metric and first_metric[f.pos] != base:
+            continue
+        first_metric.setdefault(f.pos, base)
         key = (f.pos, f.metric, f.year, f.basis)
         if key not in out:
             out[key] = f

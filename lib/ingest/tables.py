@@ -95,6 +95,7 @@ class Cell:
 
 def normalise_label(label: str) -> str:
     t = _SUB.sub("", label)
+    t = re.sub(r"\s+not\.?\s*\d{0,2}\s*$", "", t, flags=re.I)  # "Verksamhetens intäkter Not 1"
     t = re.sub(r"^\d{1,2}\.\s+", "", t)  # "9. Finansiering från medlemmar"
     t = _UNIT_IN_LABEL.sub("", t)
     t = re.sub(r"\s*/\s*", "/", t)
@@ -272,6 +273,8 @@ def scan(lines: list[Line], doc_year: int | None, doc_type: str, heading_at) -> 
             pending, note_marker, pending_blank = [(i, full)], True, 0  # "Verksamhetens intäkter 1": a note
             continue
         unit = _UNIT_IN_LABEL.search(full)
+        if re.search(r"\bnot\.?$", full, re.I):  # "Verksamhetens intäkter Not 1 24 812 24 318"
+            note_marker = True
         current.rows.append(
             Row(
                 index=i,
