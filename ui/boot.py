@@ -7,17 +7,24 @@ half-imported by another session's table ("partially initialized module 'numpy' 
 'ndarray'") and its visitor saw an error instead of the page. Sessions that arrive while this module
 is being imported wait for it to finish.
 
-Streamlit decides once per process whether an app "uses the pages directory" (the old multipage
-mode): the flag is true while a ``pages/`` folder exists and no script has yet called
-``st.navigation``. On the first request after a start it therefore runs a page file directly, or
-shows "Page not found" for a path it does not know, without our router and its shared controls.
-Every entry point calls :func:`ensure_router` first: if it finds that mode it switches it off and
-reruns, so the same URL is served by ``st.navigation`` as every later request is.
+Streamlit decides per run whether to use the old pages-folder mode ("multipage v1"): a process-wide
+flag, true from the first session of a process when a ``pages/`` folder exists until some script calls
+``st.navigation``. A run that starts while it is true never runs ``app.py``'s router: Streamlit's
+``_mpa_v1`` builds a menu of the raw files in ``pages/`` (the editors' import page included) and runs
+the page file directly. On a cold server several visitors start together, so several runs begin in
+that mode; switching the flag off when one of them reaches our code does not help the others, which
+are already inside ``_mpa_v1`` (measured: 9 of 12 links opened at once lost their view).
+
+So the decision is made per run, not per process. Every entry point calls :func:`ensure_router`
+first: it switches the flag off for all runs to come and, when *this* run was started by ``_mpa_v1``
+(its caller on the stack), reruns it. The rerun keeps the link (query string and page: page url
+paths equal file names, so the old mode's page is the router's page), and runs the router.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 import numpy  # noqa: F401  (imported whole before any page runs: see above)
@@ -30,9 +37,20 @@ _frozen = False
 _freeze_lock = threading.Lock()
 
 
+def started_by_old_multipage_mode() -> bool:
+    """Whether this script run was started by Streamlit's pages-folder mode (``_mpa_v1`` is a caller)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1" and "scriptrunner" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def ensure_router() -> None:
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    """Never the pages-folder mode: off for every later run, and this run again through the router."""
+    PagesManager.uses_pages_directory = False
+    if started_by_old_multipage_mode():
         st.rerun()
 
 

@@ -1,0 +1,133 @@
+"""Shared links on a freshly started server: every visitor, first or tenth, gets the router and the view in the link.
+
+Streamlit decides per process whether an app uses the old pages-folder mode; on a cold server several
+sessions that start together used to run in that mode (a menu of the raw files in pages/, the link's
+selection lost). Each run of this test starts a new server, opens twelve different links at once over
+Streamlit's own WebSocket protocol (as browsers do, without drawing), and checks what each session was
+finally sent: our menu, the link's page and the link's selection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.localserver import ServerDidNotStart, serve
+
+MENU = [
+    "Översikt",
+    "Eget kapital",
+    "Kostnadsfördelning",
+    "Deltagare och resultat",
+    "Helårsekvivalenter",
+    "Förbundsprofil",
+    "Källor och datakvalitet",
+]
+FORBUND = ["sodra-lappland", "solleftea", "jamtland", "sydnarke"]
+# (page url path, query, the page's title, the förbund the link selects)
+LINKS = [
+    ("eget_kapital", "forbund=sydnarke", "Eget kapital mot taket", ["sydnarke"]),
+    ("eget_kapital", "forbund=jamtland&forbund=solleftea", "Eget kapital mot taket", ["jamtland", "solleftea"]),
+    ("kostnader", "forbund=solleftea", "Kostnadsfördelning", ["solleftea"]),
+    ("kostnader", "forbund=sodra-lappland&vy=kronor", "Kostnadsfördelning", ["sodra-lappland"]),
+    ("deltagare", "forbund=jamtland", "Deltagare och resultat", ["jamtland"]),
+    ("hae", "forbund=sodra-lappland", "Helårsekvivalenter", ["sodra-lappland"]),
+    ("profil", "forbund=sydnarke", "Samordningsförbundet Sydnärke", ["sydnarke"]),
+    ("kallor", "forbund=solleftea&forbund=sydnarke", "Källor och datakvalitet", ["solleftea", "sydnarke"]),
+    ("", "forbund=jamtland", "Samordningsförbund i jämförelse", ["jamtland"]),
+    ("", "forbund=sydnarke&forbund=sodra-lappland", "Samordningsförbund i jämförelse", ["sodra-lappland", "sydnarke"]),
+    ("eget_kapital", "forbund=solleftea&vy=kronor", "Eget kapital mot taket", ["solleftea"]),
+    ("deltagare", "forbund=sydnarke&forbund=jamtland", "Deltagare och resultat", ["jamtland", "sydnarke"]),
+]
+
+
+@dataclass
+class Seen:
+    menu: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    forbund: list[str] | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+async def first_view(port: int, url_path: str, query: str, give_up_s: float = 90) -> Seen:
+    """What one visitor's first request is finally sent (the runs it needed, the last one counting)."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    seen = Seen()
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=give_up_s,
+        origin=f"http://127.0.0.1:{port}",
+    ) as ws:
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = url_path
+        await ws.send(msg.SerializeToString())
+        async with asyncio.timeout(give_up_s):
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await ws.recv())
+                kind = fm.WhichOneof("type")
+                if kind == "new_session":
+                    seen.headings, seen.forbund = [], None  # a new run: what it sends replaces the last
+                elif kind == "navigation":
+                    seen.menu = [p.page_name for p in fm.navigation.app_pages]
+                elif kind == "page_not_found":
+                    seen.problems.append("sidan hittades inte")
+                elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                    el = fm.delta.new_element
+                    which = el.WhichOneof("type")
+                    if which == "heading":
+                        seen.headings.append(el.heading.body)
+                    elif which == "multiselect" and el.multiselect.label == "Förbund":
+                        opts = list(el.multiselect.options)
+                        chosen = list(el.multiselect.raw_values) if el.multiselect.set_value else None
+                        if chosen is None:
+                            chosen = [opts[i] for i in el.multiselect.default]
+                        seen.forbund = chosen
+                    elif which == "exception":
+                        seen.problems.append("undantag")
+                elif kind == "script_finished" and fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    return seen
+
+
+def _names_to_slugs(names: list[str]) -> list[str]:
+    by_name = {
+        "Södra Lappland": "sodra-lappland",
+        "Sollefteå": "solleftea",
+        "Jämtland": "jamtland",
+        "Sydnärke": "sydnarke",
+    }
+    return sorted(by_name.get(n, n) for n in names)
+
+
+async def _all_at_once(port: int) -> list[tuple[tuple, Seen]]:
+    seen = await asyncio.gather(*(first_view(port, path, query) for path, query, *_ in LINKS))
+    return list(zip(LINKS, seen, strict=True))
+
+
+@pytest.mark.parametrize("attempt", [1, 2, 3])
+def test_twelve_different_links_at_once_on_a_fresh_server(attempt):
+    try:
+        with serve() as srv:
+            results = asyncio.run(_all_at_once(srv.port))
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
+    wrong = []
+    for (path, query, heading, forbund), seen in results:
+        problems = list(seen.problems)
+        if seen.menu != MENU:
+            problems.append(f"menyn var {seen.menu}")
+        if heading not in seen.headings:
+            problems.append(f"rubrikerna var {seen.headings}")
+        if seen.forbund is None or _names_to_slugs(seen.forbund) != sorted(forbund):
+            problems.append(f"förbunden var {seen.forbund}")
+        if problems:
+            wrong.append(f"/{path}?{query}: {'; '.join(problems)}")
+    assert wrong == [], f"försök {attempt}: " + " | ".join(wrong)
