@@ -16,8 +16,53 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
+# A cell a spreadsheet would run as a formula: it starts with = + - @, a tab or a carriage return.
+_FORMULA_START = r"^[=+\-@\t\r]"
+# …unless it is a plain number as printed ("-117 094", "+191", "-4,5 %"): no letters, no operators.
+_PLAIN_NUMBER = r"^[+\-]?\s?[\d\s\u00a0,.]+%?$"
+# xlsxwriter turns text that looks like a formula, a URL or a number into one unless told not to.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula get a leading ' (the usual convention); numbers stay numbers.
+
+    Text in the data comes from uploaded reports, so ``=HYPERLINK("http://…")`` in a label is reachable."""
+    cols = [c for c, t in df.schema.items() if t == pl.String]
+    return df.with_columns(
+        [
+            pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in cols
+        ]
+    )
+
+
+def safe_cell(value: object) -> object:
+    """One cell for a CSV written row by row (``csv.DictWriter``): the same rule as ``neutralise_formulas``."""
+    if isinstance(value, str) and re.match(_FORMULA_START, value) and not re.match(_PLAIN_NUMBER, value):
+        return "'" + value
+    return value
+
+
+def write_excel(df: pl.DataFrame, target, worksheet: str, **kwargs) -> None:
+    """``DataFrame.write_excel`` with formulas neutralised and text kept as text (``target``: a path, a buffer
+    or an open ``xlsxwriter.Workbook``)."""
+    import xlsxwriter
+
+    df = neutralise_formulas(df)
+    if isinstance(target, xlsxwriter.Workbook):
+        df.write_excel(target, worksheet=worksheet, **kwargs)
+        return
+    with xlsxwriter.Workbook(target, XLSX_OPTIONS) as wb:
+        df.write_excel(wb, worksheet=worksheet, **kwargs)
+
+
 def swedish_csv(df: pl.DataFrame) -> bytes:
-    """CSV as Swedish Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM."""
+    """CSV as Swedish Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM, formulas neutralised."""
+    df = neutralise_formulas(df)
     out = df.with_columns([map_values(df[c], _decimal_comma, pl.String) for c, t in df.schema.items() if t.is_float()])
     buf = io.StringIO()
     out.write_csv(buf, separator=";")
@@ -33,7 +78,7 @@ def _decimal_comma(v: float | None) -> str | None:
 
 def xlsx_bytes(df: pl.DataFrame, sheet: str = "Data") -> bytes:
     buf = io.BytesIO()
-    df.write_excel(buf, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0))
+    write_excel(df, buf, sheet[:31], autofit=True, freeze_panes=(1, 0))
     return buf.getvalue()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from lib.data import Dataset, load_dataset
+from lib.downloads import XLSX_OPTIONS, neutralise_formulas, write_excel
 from lib.schema import DataValidationError
 
 TABLE_NAMES = ("figures", "findings", "mappings")
@@ -92,12 +93,12 @@ BUILDERS = {"figures": figures_table, "findings": findings_table, "mappings": ma
 
 def export_csv(df: pl.DataFrame) -> str:
     buf = io.StringIO()
-    df.write_csv(buf)
+    neutralise_formulas(df).write_csv(buf)
     return buf.getvalue()
 
 
 def export_xlsx(df: pl.DataFrame, path: Path | io.BytesIO, sheet: str) -> None:
-    df.write_excel(path, worksheet=sheet, autofit=True, freeze_panes=(1, 0))
+    write_excel(df, path, sheet, autofit=True, freeze_panes=(1, 0))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,17 +168,17 @@ def dataset_xlsx(ds: Dataset, today: str) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    with xlsxwriter.Workbook(buf) as wb:
+    with xlsxwriter.Workbook(buf, XLSX_OPTIONS) as wb:
         for name, df in (
             ("figures", figures_table(ds)),
             ("findings", findings_table(ds)),
             ("mappings", mappings_table(ds)),
             ("documents", ds.documents),
         ):
-            df.write_excel(wb, worksheet=name, autofit=True, freeze_panes=(1, 0))
+            write_excel(df, wb, name, autofit=True, freeze_panes=(1, 0))
         dictionary = pl.DataFrame(DATA_DICTIONARY, schema=["tabell", "kolumner", "betydelse"], orient="row")
         dictionary = pl.concat(
             [dictionary, pl.DataFrame([("", "", citation(ds, today))], schema=dictionary.columns, orient="row")]
         )
-        dictionary.write_excel(wb, worksheet="dataordlista", autofit=True)
+        write_excel(dictionary, wb, "dataordlista", autofit=True)
     return buf.getvalue()

@@ -99,10 +99,15 @@ def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -
             if len(cells) != len(header):
                 problems.append(Problem(name, rownum, f"har {len(cells)} fält, rubriken har {len(header)}"))
                 continue
-            out.append((rownum, {h: c.strip() for h, c in zip(header, cells, strict=False)}))
+            out.append((rownum, {h: _unescape(c.strip()) for h, c in zip(header, cells, strict=False)}))
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num, f"trasig CSV: {exc}"))
     return out
+
+
+def _unescape(cell: str) -> str:
+    """A cell written with the spreadsheet convention against formulas ("'=…") is read as it was printed."""
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r" else cell
 
 
 def _display(path: Path) -> str:

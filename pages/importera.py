@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from lib.downloads import safe_cell
 from lib.format import escape_markdown, format_frame
 from lib.ingest.propose import propose
 from lib.ingest.reading import MAX_BYTES, IngestError, read_report
@@ -84,7 +85,7 @@ if upload is not None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(SOURCE_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
     name = f"{slug}-{int(year) or 'ar'}-{digest}.csv"
     st.download_button(
         f"⬇ Ladda ned {len(rows)} granskade uppgifter (CSV)",

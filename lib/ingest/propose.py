@@ -20,6 +20,7 @@ import polars as pl
 
 from lib.checks import run_checks
 from lib.derive import derive
+from lib.downloads import safe_cell
 from lib.ingest import hae, participants, sentences, tables
 from lib.ingest.layout import Sections, insats_sections, paragraphs
 from lib.ingest.reading import Line
@@ -96,7 +97,7 @@ class Result:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(SOURCE_COLUMNS), lineterminator="\n", extrasaction="ignore")
         w.writeheader()
-        w.writerows(self.rows)
+        w.writerows({k: safe_cell(v) for k, v in r.items()} for r in self.rows)
         return buf.getvalue()
 
     def summary(self) -> str:
