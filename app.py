@@ -6,6 +6,7 @@ ensure_router()  # must run before anything else: see ui/boot.py
 
 import streamlit as st
 
+from lib.format import escape_markdown
 from lib.schema import DataValidationError
 from ui import common
 
@@ -41,6 +42,9 @@ common.shared_controls()
 with st.sidebar:
     if common.auth_configured():
         if getattr(st.user, "is_logged_in", False):
+            decision = common.editor_decision()
+            if not decision.allowed:
+                st.caption("Import och publicering: " + escape_markdown(decision.reason, 300))
             st.button("Logga ut", on_click=st.logout, key="logout", icon=":material/logout:")
         else:
             st.button("Logga in (redaktörer)", on_click=st.login, key="login", icon=":material/login:")

@@ -21,9 +21,13 @@ from lib.schema import SOURCE_COLUMNS
 from lib.sources import DATA_DIR
 from ui import common
 
-if not common.is_editor():
+decision = common.editor_decision()
+if not decision.allowed:
     # Not in the menu for visitors; this guards a page opened some other way.
     st.error("Den här sidan är bara för inloggade redaktörer.")
+    if getattr(st.user, "is_logged_in", False):
+        reason = escape_markdown(decision.reason, 300)
+        st.info(reason[:1].upper() + reason[1:] + ".")
     st.stop()
 
 ds = common.dataset()

@@ -14,10 +14,22 @@ REPORT = (
     "Verksamhetens intäkter 1 2 832 000 2 838 000\nÅrets resultat -117 094 22 090\n"
 ).encode()
 EDITOR = {"is_logged_in": True, "email": "redaktor@example.se"}
+AUTH = {
+    "redirect_uri": "http://localhost/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "c",
+    "client_secret": "s",
+    "server_metadata_url": "http://localhost/.well-known/openid-configuration",
+}
 
 
-def app(user: dict | None = None) -> AppTest:
+def app(user: dict | None = None, editors: object = ("Redaktor@Example.se",), auth: bool = True) -> AppTest:
+    """The app as a signed-in user sees it; auth is faked at the edge (st.user and secrets), in tests only."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if auth:
+        at.secrets["auth"] = AUTH
+    if editors is not None:
+        at.secrets["editors"] = {"emails": list(editors) if isinstance(editors, tuple) else editors}
     if user is not None:
         at.user = user
     return at
@@ -98,3 +110,58 @@ def test_bad_uploads_get_a_clear_message():
     at.file_uploader(key="upload").upload("trasig.pdf", b"%PDF-1.4 trasig", "application/pdf").run()
     assert not at.exception
     assert at.error[0].value.startswith("trasig\\.pdf kan inte läsas: PDF")
+
+
+# -- the editors list fails closed ----------------------------------------------------------------
+
+
+def test_the_editors_list_fails_closed():
+    from lib.editors import decide
+
+    auth = {"auth": AUTH}
+    me = "redaktor@example.se"
+    allowed = [
+        {**auth, "editors": {"emails": ["Redaktor@Example.SE"]}},  # letter case does not matter
+        {**auth, "editors": {"emails": " redaktor@example.se "}},  # one address as a string
+    ]
+    refused = [
+        {},  # no sign-in configured
+        auth,  # [editors] missing
+        {**auth, "editor": {"emails": [me]}},  # a misspelt section
+        {**auth, "editors": {"email": [me]}},  # a misspelt key
+        {**auth, "editors": {"emails": []}},  # an empty list
+        {**auth, "editors": {"emails": ["", 3, None]}},  # nothing that is an address
+        {**auth, "editors": {"emails": 3}},
+        {**auth, "editors": "redaktor@example.se"},
+        {**auth, "editors": {"emails": ["annan@example.se"]}},  # a list without me
+    ]
+    assert [decide(s, True, me).allowed for s in allowed] == [True, True]
+    assert [decide(s, True, me).allowed for s in refused] == [False] * len(refused)
+    assert decide(allowed[0], False, me).allowed is False  # signed out
+    assert decide(allowed[0], True, None).allowed is False  # no address from the provider
+    # A mistake in the configuration is reported as one, with what is wrong.
+    assert decide({**auth, "editors": {"email": [me]}}, True, me).reason.endswith(
+        "saknar nyckeln 'emails' (fanns: email))"
+    )
+    assert decide({**auth, "editors": {"emails": []}}, True, me).config_problem
+    assert not decide({**auth, "editors": {"emails": ["annan@example.se"]}}, True, me).config_problem
+
+
+def test_a_signed_in_user_not_on_the_list_is_told_why_and_gets_no_import():
+    at = app(EDITOR, editors=["annan@example.se"])
+    at.switch_page("pages/importera.py")
+    at.run()
+    assert not at.exception
+    assert not any(t.value == "Importera rapport" for t in at.title)
+    assert any("finns inte på redaktörslistan" in c.value for c in at.caption)
+
+
+def test_a_malformed_list_lets_nobody_in_and_says_so():
+    at = AppTest.from_file(str(ROOT / "pages" / "importera.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.secrets["editors"] = {"email": ["redaktor@example.se"]}  # the key misspelt
+    at.user = EDITOR
+    at.run()
+    assert [e.value for e in at.error] == ["Den här sidan är bara för inloggade redaktörer."]
+    assert "saknar nyckeln 'emails'" in at.info[0].value
+    assert len(at.file_uploader) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lib import views, views_costs, views_hae, views_participants, views_profile
+from lib import editors, views, views_costs, views_hae, views_participants, views_profile
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.format import fmt_int, fmt_kr, fmt_pct
@@ -25,6 +26,8 @@ from lib.urlstate import (
 )
 from lib.views_hae import hae_periods
 
+_logged: set[str] = set()  # configuration problems already written to the server log
+
 
 def auth_configured() -> bool:
     """Streamlit's login is set up in secrets ([auth]); without it nobody can sign in."""
@@ -34,15 +37,27 @@ def auth_configured() -> bool:
         return False
 
 
-def is_editor() -> bool:
-    """Signed in, and on the editors list when secrets name one ([editors] emails = [...])."""
-    if not getattr(st.user, "is_logged_in", False):
-        return False
+def _secrets() -> dict:
     try:
-        allowed = list(st.secrets.get("editors", {}).get("emails", []))
-    except Exception:
-        allowed = []
-    return not allowed or getattr(st.user, "email", None) in allowed
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file at all
+        return {}
+
+
+def editor_decision() -> editors.Decision:
+    """Whether the visitor may import and publish (lib/editors.py: any mistake in the list lets nobody in)."""
+    decision = editors.decide(
+        _secrets(), bool(getattr(st.user, "is_logged_in", False)), getattr(st.user, "email", None)
+    )
+    if decision.config_problem and decision.reason not in _logged:
+        _logged.add(decision.reason)
+        logging.getLogger("finsam").warning("Redaktörer: %s", decision.reason)
+    return decision
+
+
+def is_editor() -> bool:
+    """Signed in and on the editors list, checked on every call (every write path asks again)."""
+    return editor_decision().allowed
 
 
 def dataset() -> Dataset:
