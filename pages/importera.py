@@ -15,7 +15,7 @@ import streamlit as st
 from lib.downloads import safe_cell
 from lib.format import escape_markdown, format_frame
 from lib.ingest.propose import propose
-from lib.ingest.reading import MAX_BYTES, IngestError, read_report
+from lib.ingest.reading import MAX_MB, MAX_PAGES, IngestError, read_report
 from lib.ingest.review import apply_review, review_table
 from lib.schema import SOURCE_COLUMNS
 from lib.sources import DATA_DIR
@@ -43,7 +43,7 @@ st.caption(
 # No type= here: Streamlit would reject other files with an error of its own; lib.ingest checks the
 # type (and size, and whether a PDF is broken or encrypted) and says what is wrong, in Swedish.
 upload = st.file_uploader(
-    "Rapport (PDF eller text)", key="upload", help=f"PDF eller text (.txt), högst {MAX_BYTES // 1_000_000} MB"
+    "Rapport (PDF eller text)", key="upload", help=f"PDF eller text (.txt), högst {MAX_MB} MB och {MAX_PAGES} sidor"
 )
 c1, c2 = st.columns(2)
 slug = c1.selectbox("Förbund", list(nm), format_func=nm.get, key="import_forbund")

@@ -1,4 +1,5 @@
-"""Extraction time per PDF page, as a ratio to pdfplumber's bare text extraction of the same PDF.
+"""Extraction time per PDF page, as a ratio to pdfplumber's bare text extraction of the same PDF; and what
+reading the PDF in a child process under limits (lib.ingest.worker) costs against reading it in this one.
 
     python scripts/benchmark_ingest.py [--runs N]
 
@@ -26,7 +27,7 @@ from reportlab.pdfgen import canvas  # noqa: E402
 
 from lib.briefing import FONT_DIRS  # noqa: E402
 from lib.ingest.propose import clear_caches, propose  # noqa: E402
-from lib.ingest.reading import read_report  # noqa: E402
+from lib.ingest.reading import lines_from_pdf, lines_from_pdf_isolated, read_report  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seeds" / "004_676d460a7b20bd12.txt"
 
@@ -84,11 +85,17 @@ def main() -> None:
         propose(read_report(data=pdf, name="r.pdf"), "sydnarke", 2023)
 
     full = median(cold, args.runs)
+    inside = median(lambda: lines_from_pdf(pdf), args.runs)
+    child = median(lambda: lines_from_pdf_isolated(pdf), args.runs)
     print(f"PDF av {source}: {pages} sidor")
     print(f"pdfplumber, bara text: {base / pages * 1000:.1f} ms per sida")
     print(
         f"lib.ingest (läsning, förslag, kontroller): {full / pages * 1000:.1f} ms per sida "
         f"= {full / base:.2f} gånger bar textutvinning"
+    )
+    print(
+        f"läsning i en egen process med gränser: {child * 1000:.0f} ms mot {inside * 1000:.0f} ms i samma process "
+        f"= {child / inside:.2f} gånger ({(child - inside) * 1000:.0f} ms för processen)"
     )
 
 

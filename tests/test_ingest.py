@@ -699,3 +699,16 @@ def test_sections_know_the_heading_of_a_line():
     lines = lines_from_text("Inledning\n 2. Resultaträkning\nBelopp i kr 2023 2022\nÅrets resultat 1 2\n")
     assert Sections(lines).at(3) == "2. Resultaträkning"
     assert tables.normalise_label(" - Region Västerbotten:") == "region västerbotten"
+
+
+def test_absurd_values_and_mixed_tokens_are_refused_with_a_reason():
+    text = (
+        "Årsredovisning 2023\nUnder 2023 deltog 99999999999999999999 personer i insatserna.\n"
+        "Medlemsbidraget uppgick till 99 000 000 000 000 kr.\nMedlemsbidraget var 1 ½ 2 832 000,000000001 kr.\n"
+        "Belopp i tkr 2023 2022\nVerksamhetens intäkter 9 999 999 999 5 200\n"
+    )
+    result = propose(lines_from_text(text), "x", 2023)
+    assert result.rows == []
+    assert any("mer än något samordningsförbund omsätter" in n for n in result.notes)
+    assert [m.value for m in scan("1 ½ 2 832 000,000000001 kr")] == [None, None]
+    assert [m.value for m in scan("2 832 000,000000001 kr")] == [None]  # more decimals than a report prints

@@ -193,9 +193,18 @@ def _make(text: str, start: int, end: int, value: float | None, decimals: int, j
     )
 
 
+_ODD = "½¼¾⅓⅔⅛⅜⅝⅞¹²³⁴⁵⁶⁷⁸⁹⁰"
+
+
 def _read_run(text: str, run: list[tuple[int, int, str]]) -> list[Mention]:
     toks = [t for _s, _e, t in run]
     start, end = run[0][0], run[-1][1]
+    # "1 ½ 2 832 000": digits next to fractions or superscripts are no number of a report
+    near = text[max(0, start - 3) : start] + text[end : end + 3]
+    if any(ch in _ODD for ch in near):
+        return [_make(text, start, end, None, 0, note="talet står bland andra tecken")]
+    if any(len(re.split(r"[,.]", t)[1]) > 4 for t in toks if re.search(r"\d[,.]\d", t) and t.count(".") <= 1):
+        return [_make(text, start, end, None, 0, note="fler decimaler än ett tal i en rapport har")]
     if len(toks) == 1:
         got = _single(toks[0])
         if got is None:

@@ -88,8 +88,8 @@ def _counts(sentence: str) -> list[Count]:
     out: list[Count] = []
     mentions = [m for m in scan(sentence) if m.value is not None and not m.year and m.unit is None]
     for m in mentions:
-        if m.negative or m.decimals or m.value <= 0 or m.value >= 100_000:
-            continue
+        if m.negative or m.decimals or m.value <= 0 or m.value > 100_000:
+            continue  # no count of a förbund's participants (absurd values are never read as one)
         after = sentence[m.end :]
         noun = _NOUN.match(after)
         if noun:

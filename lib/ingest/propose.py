@@ -67,6 +67,8 @@ IN_SCOPE_METRICS = frozenset(
 )
 KEY = ("metric", "year", "basis", "period", "item", "kommun", "age_band")
 PLAUSIBLE_KR = (100_000, 500_000_000)  # a förbund's total income, costs or assets, in kronor
+MAX_KR = 10_000_000_000  # two orders of magnitude beyond the largest förbund: an amount above is a misreading
+MAX_PERSONS = 100_000  # participants of one förbund in a year are at most some thousands
 TOTAL_METRICS = frozenset(
     {"verksamhetens_intakter", "verksamhetens_kostnader", "summa_tillgangar", "summa_eget_kapital_och_skulder"}
 )
@@ -566,6 +568,20 @@ def _row(d: _Draft) -> dict[str, str]:
     return row
 
 
+def implausible(metric: str, value: float) -> str:
+    """Why a value cannot be a förbund's figure (orders of magnitude beyond any förbund), or ''."""
+    unit = METRICS[metric].unit
+    if unit == "kr" and abs(value) > MAX_KR:
+        return f"{value:,.0f} kr är mer än något samordningsförbund omsätter".replace(",", " ")
+    if unit == "personer" and metric != "folkmangd" and not 0 <= value <= MAX_PERSONS:
+        return f"{value:,.0f} personer är fler än något förbund har deltagare".replace(",", " ")
+    if unit == "HÅE" and not 0 <= value <= 10_000_000:
+        return "fler helårsekvivalenter än Sverige har"
+    if unit == "%" and not -1000 <= value <= 1000:
+        return f"{value:g} % är ingen andel i en rapport"
+    return ""
+
+
 def _value_kr(row: dict[str, str], document: str, forbund: str) -> float | None:
     try:
         return compile_figure(document, forbund, row)["value"]
@@ -589,6 +605,10 @@ def _finish(drafts, lines, forbund, year, document, doc_type, notes) -> Result:
             continue
         v = _value_kr(r, document, forbund)
         if v is None:
+            continue
+        why = implausible(d.metric, v)
+        if why:
+            notes.append(f"rad {r['line']}: {r['printed']} {r['printed_unit']} föreslås inte: {why}")
             continue
         key = tuple(r[k] or ("helår" if k == "period" else "") for k in KEY)
         per_line[(key, r["line"])].add(round(v, 6))

@@ -1,15 +1,32 @@
-"""Reading a report into numbered lines (with pages where known), from a PDF or from extracted text."""
+"""Reading a report into numbered lines (with pages where known), from a PDF or from extracted text.
+
+A PDF is parsed in a child process (``lib.ingest.worker``) with a limit on memory, CPU time and wall
+time, and at most ``MAX_PAGES`` pages: a small hostile PDF (a compressed-stream bomb, thousands of
+pages) ends with a clear message while the server goes on serving everyone else. One size limit,
+``MAX_MB``, is used everywhere (Streamlit's ``server.maxUploadSize``, the import page, the command line
+and the README say the same; a test holds them to it).
+"""
 
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from lib.numbers import normalise
 
-MAX_BYTES = 25 * 1024 * 1024
+MAX_MB = 20
+MAX_BYTES = MAX_MB * 1024 * 1024
+MAX_PAGES = 300  # a förbund's annual report is 20–60 pages; a verksamhetsplan fewer
+WORKER_MEMORY_MB = 1024
+WORKER_CPU_S = 60
+WORKER_WALL_S = 90
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class IngestError(ValueError):
@@ -37,8 +54,8 @@ def lines_from_text(text: str) -> list[Line]:
     return out
 
 
-def lines_from_pdf(data: bytes) -> list[Line]:
-    """Every text line of a PDF, numbered through the document, with its page number."""
+def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
+    """Every text line of a PDF, numbered through the document, with its page number (in this process)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -47,17 +64,31 @@ def lines_from_pdf(data: bytes) -> list[Line]:
         raise IngestError("Filen är ingen PDF (den börjar inte med %PDF).")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
+            if pages > max_pages:
+                raise IngestError(f"Rapporten har {pages} sidor; högst {max_pages} sidor läses.")
             out, no = [], 0
             for page_no, page in enumerate(pdf.pages, start=1):
                 for raw in (page.extract_text() or "").split("\n"):
                     no += 1
                     out.append(Line(no, page_no, normalise(raw, keep_dashes=True)))
+                page.flush_cache()
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise IngestError(
+            "PDF:en kräver för mycket minne för att läsas; den är trasig eller gjord för att störa."
+        ) from exc
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("PDF:en är lösenordsskyddad och kan inte läsas.") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise IngestError(f"PDF:en är trasig och kan inte läsas ({type(exc).__name__}).") from exc
     except Exception as exc:  # pdfminer raises many kinds (pdfplumber wraps them); a person needs one message
         wrapped = [*exc.args, exc.__cause__, exc.__context__]
+        if any(isinstance(w, MemoryError) for w in wrapped):
+            raise IngestError(
+                "PDF:en kräver för mycket minne för att läsas; den är trasig eller gjord för att störa."
+            ) from exc
         if (
             any(isinstance(w, (PDFPasswordIncorrect, PDFEncryptionError)) for w in wrapped)
             or "password" in repr(wrapped).lower()
@@ -70,22 +101,72 @@ def lines_from_pdf(data: bytes) -> list[Line]:
     return out
 
 
-def read_report(path: Path | str | None = None, data: bytes | None = None, name: str = "") -> list[Line]:
-    """A report from a path or from uploaded bytes (.pdf or .txt), size-checked."""
+def lines_from_pdf_isolated(
+    data: bytes,
+    max_pages: int = MAX_PAGES,
+    memory_mb: int = WORKER_MEMORY_MB,
+    cpu_s: int = WORKER_CPU_S,
+    wall_s: float = WORKER_WALL_S,
+) -> list[Line]:
+    """``lines_from_pdf`` in a child process with limits; what goes wrong there becomes an ``IngestError``."""
+    cmd = [sys.executable, "-m", "lib.ingest.worker", str(max_pages), str(memory_mb), str(cpu_s)]
+    try:
+        proc = subprocess.run(
+            cmd,
+            input=data,
+            capture_output=True,
+            timeout=wall_s,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise IngestError(
+            f"PDF:en tog mer än {wall_s:.0f} s att läsa och avbröts; den är för stor, trasig eller gjord för att störa."
+        ) from exc
+    if proc.returncode == 0:
+        try:
+            got = json.loads(proc.stdout)
+        except ValueError as exc:
+            raise IngestError("PDF:en kunde inte läsas (läsningen gav inget svar).") from exc
+        if "error" in got:
+            raise IngestError(got["error"])
+        return [Line(no, page, text) for no, page, text in got["lines"]]
+    if proc.returncode < 0 or proc.returncode in (137, 152):  # killed: the CPU or memory limit
+        raise IngestError(
+            "PDF:en krävde mer tid eller minne än en rapport får och avbröts; den är trasig eller gjord för att störa."
+        )
+    raise IngestError("PDF:en kunde inte läsas (läsningen avbröts).")
+
+
+def read_report(
+    path: Path | str | None = None, data: bytes | None = None, name: str = "", isolated: bool = True
+) -> list[Line]:
+    """A report from a path or from uploaded bytes (.pdf or .txt), size-checked; a PDF is read in a child process."""
     if data is None:
         path = Path(path)
         name = path.name
         if not path.exists():
             raise IngestError(f"Filen {name} finns inte.")
+        if path.stat().st_size > MAX_BYTES:
+            raise IngestError(f"Filen är för stor ({path.stat().st_size / 2**20:.0f} MB; högst {MAX_MB} MB).")
         data = path.read_bytes()
+    if not data:
+        raise IngestError("Filen är tom (0 byte).")
     if len(data) > MAX_BYTES:
-        raise IngestError(f"Filen är för stor ({len(data) // 1_000_000} MB; högst {MAX_BYTES // 1_000_000} MB).")
+        raise IngestError(f"Filen är för stor ({len(data) / 2**20:.0f} MB; högst {MAX_MB} MB).")
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF"):
-        return lines_from_pdf(data)
+        if not data.startswith(b"%PDF"):
+            raise IngestError("Filen är ingen PDF (den börjar inte med %PDF).")
+        return lines_from_pdf_isolated(data) if isolated else lines_from_pdf(data)
     if suffix in (".txt", ".text", ""):
         try:
-            return lines_from_text(data.decode("utf-8"))
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise IngestError("Textfilen är inte UTF-8.") from exc
+        if not text.strip():
+            raise IngestError("Textfilen innehåller ingen text.")
+        if "\x00" in text:
+            raise IngestError("Textfilen innehåller binära tecken; ladda upp en PDF eller en textfil.")
+        return lines_from_text(text)
     raise IngestError(f"Filtypen {suffix} stöds inte: ladda upp en PDF eller en textfil (.txt).")

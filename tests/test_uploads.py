@@ -1,0 +1,124 @@
+"""Hostile and careless uploads: one size limit everywhere, a page limit, and a PDF parsed under limits elsewhere.
+
+A small PDF can be made to take minutes and gigabytes to parse (thousands of pages, a compressed-stream
+bomb). It is parsed in a child process with limits on memory, CPU and wall time, so it ends with a clear
+message while this process goes on working.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import tomllib
+import zlib
+
+import pytest
+
+from lib.ingest.reading import MAX_MB, IngestError, lines_from_pdf_isolated, read_report
+from tests.conftest import ROOT
+from tests.test_ingest import make_pdf
+
+
+def bomb(megabytes: int = 400) -> bytes:
+    """A one-page PDF whose content stream inflates from well under a megabyte to hundreds of megabytes."""
+    content = zlib.compress(b" " * (megabytes * 1024 * 1024), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for k, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_one_size_limit_everywhere():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == MAX_MB
+    assert f"{MAX_MB} MB" in (ROOT / "README.md").read_text(encoding="utf-8")
+    importera = (ROOT / "pages" / "importera.py").read_text(encoding="utf-8")
+    assert "MAX_MB" in importera and "MAX_BYTES" not in importera
+    with pytest.raises(IngestError, match=f"högst {MAX_MB} MB"):
+        read_report(data=b"%PDF" + b"0" * (MAX_MB * 1024 * 1024 + 1), name="stor.pdf")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "tom.pdf", "tom"),
+        (b"", "tom.txt", "tom"),
+        (b" \n \t\n", "blank.txt", "ingen text"),
+        (b"hej\x00hopp", "binar.txt", "binära"),
+        (b"%PDF", "kort.pdf", "PDF"),
+    ],
+)
+def test_empty_and_odd_files_get_their_own_message(data, name, message):
+    with pytest.raises(IngestError, match=message):
+        read_report(data=data, name=name)
+
+
+def test_the_command_line_fails_on_an_empty_file(tmp_path):
+    import subprocess
+    import sys
+
+    empty = tmp_path / "tom.txt"
+    empty.write_bytes(b"")
+    proc = subprocess.run(
+        [sys.executable, "-m", "lib.ingest", str(empty), "--forbund", "x"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 1 and "tom" in proc.stderr
+
+
+def test_a_pdf_with_too_many_pages_is_refused():
+    pdf = make_pdf([[f"Sida {k}"] for k in range(8)])
+    with pytest.raises(IngestError, match="har 8 sidor; högst 5 sidor läses"):
+        lines_from_pdf_isolated(pdf, max_pages=5)
+
+
+def test_a_good_pdf_reads_the_same_in_the_child_process():
+    pdf = make_pdf([["Årsredovisning 2023", "Belopp i kr 2023 2022", "Årets resultat 100 −200"]])
+    lines = lines_from_pdf_isolated(pdf)
+    assert [(ln.no, ln.page, ln.text) for ln in lines][-1] == (3, 1, "Årets resultat 100 −200".replace("−", "-"))
+
+
+def test_a_compressed_stream_bomb_ends_with_a_clear_message_while_this_process_works_on():
+    data = bomb()
+    assert len(data) < 1_000_000
+    outcome: dict = {}
+
+    def parse() -> None:
+        start = time.monotonic()
+        try:
+            lines_from_pdf_isolated(data, memory_mb=400, cpu_s=20, wall_s=30)
+            outcome["error"] = None
+        except IngestError as exc:
+            outcome["error"] = str(exc)
+        outcome["seconds"] = time.monotonic() - start
+
+    worker = threading.Thread(target=parse)
+    worker.start()
+    done = 0
+    while worker.is_alive() and done < 200:  # meanwhile this process serves others
+        sum(range(20_000))
+        done += 1
+        time.sleep(0.01)
+    worker.join(timeout=60)
+    assert done >= 20
+    assert outcome["error"] and ("minne" in outcome["error"] or "avbröts" in outcome["error"]), outcome
+    assert outcome["seconds"] < 45
+
+
+def test_a_pdf_that_parses_for_ever_is_stopped_by_the_cpu_limit():
+    data = bomb(300)  # inflates within the memory limit here, then takes long to parse
+    start = time.monotonic()
+    with pytest.raises(IngestError, match="mer tid eller minne|tog mer än"):
+        lines_from_pdf_isolated(data, memory_mb=2048, cpu_s=2, wall_s=20)
+    assert time.monotonic() - start < 20
