@@ -119,6 +119,6 @@ def test_a_compressed_stream_bomb_ends_with_a_clear_message_while_this_process_w
 def test_a_pdf_that_parses_for_ever_is_stopped_by_the_cpu_limit():
     data = bomb(300)  # inflates within the memory limit here, then takes long to parse
     start = time.monotonic()
-    with pytest.raises(IngestError, match="mer tid eller minne|tog mer än"):
+    with pytest.raises(IngestError, match=r"mer tid eller minne|tog mer än"):
         lines_from_pdf_isolated(data, memory_mb=2048, cpu_s=2, wall_s=20)
     assert time.monotonic() - start < 20
