@@ -76,12 +76,24 @@ def fmt_pct(value: float | None, decimals: int = 1) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Markdown turns bare addresses into links ("autolink literals"); a zero-width space after the scheme,
+# "www" and before "@" leaves the text as it reads and makes it no link.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto)(?=:)|(www)(?=\.)|(?<=\w)(@)(?=\w)")
+
+
 def escape_markdown(text: str, limit: int = 80) -> str:
-    """Make untrusted text (a URL value, a label) inert in st.markdown/st.warning: no links, no HTML."""
-    text = text.replace("\n", " ").replace("\r", " ")
+    """Make untrusted text (a URL value, a label from the data) inert wherever Streamlit renders Markdown:
+    no links (bare addresses included), no HTML, no emphasis, no icons, no LaTeX."""
+    text = str(text).replace("\n", " ").replace("\r", " ")
     if len(text) > limit:
         text = text[:limit] + "…"
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or "") + "\u200b" + (m.group(3) or ""), text)
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_label(text: str) -> str:
+    """A label from the data for a widget, expander, tab, title or page link (all render Markdown)."""
+    return escape_markdown(text, 120)
 
 
 def format_frame(df, kinds: dict[str, str]):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import charts
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame
+from lib.format import escape_markdown, format_frame, md_label
 from lib.registry import HAE_CATEGORIES, METRICS
 from lib.views_hae import hae_change, hae_periods
 from ui import common
@@ -57,7 +57,7 @@ if common.require_forbund(slugs):
         for slug in with_data[:MAX_CHARTS]:
             part = table.filter(pl.col("slug") == slug)
             name = part["Förbund"][0]
-            st.subheader(f"{name}: andel av befolkningen")
+            st.subheader(f"{md_label(name)}: andel av befolkningen")
             st.caption(
                 "Staplarna visar rapportens (SCB:s) andel. Helår och halvår, 20–64 och 20–65 år är olika "
                 "serier: de står bredvid varandra och binds aldrig ihop till en linje."

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import charts
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame
+from lib.format import escape_markdown, format_frame, md_label
 from lib.urlstate import COST_VIEW_OPTIONS
 from lib.views_costs import CATEGORY_LABELS, mapping_rows
 from ui import common
@@ -97,7 +97,7 @@ if common.require_forbund(slugs):
 
         st.subheader("Så har raderna i rapporten fördelats")
         for row in split.iter_rows(named=True):
-            with st.expander(f"{row['Förbund']} {row['År']}: {row['Fördelning']}"):
+            with st.expander(md_label(f"{row['Förbund']} {row['År']}: {row['Fördelning']}")):
                 rows = mapping_rows(ds, row["slug"], row["År"])
                 st.dataframe(
                     format_frame(

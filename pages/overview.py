@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import charts, views
 from lib.downloads import file_stem, swedish_csv, xlsx_bytes
-from lib.format import fmt_pct, format_frame
+from lib.format import fmt_pct, format_frame, md_label
 from ui import common
 
 ds = common.dataset()
@@ -128,7 +128,7 @@ if common.require_forbund(slugs):
     for n, row in enumerate(table.iter_rows(named=True)):
         cols[n % len(cols)].page_link(
             "pages/profil.py",
-            label=f"{row['Förbund']}: profil",
+            label=f"{md_label(row['Förbund'])}: profil",
             icon=":material/badge:",
             query_params={"forbund": row["slug"], **({"ar": choice} if choice != views.LATEST else {})},
         )

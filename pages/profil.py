@@ -12,7 +12,7 @@ import streamlit as st
 from lib import charts, views
 from lib.briefing import briefing_unavailable, build_briefing
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame
+from lib.format import escape_markdown, format_frame, md_label
 from lib.views_profile import peer, profile_year
 from ui import common
 
@@ -38,7 +38,7 @@ slug = slugs[0]
 year = profile_year(ds, slug, choice)
 info = ds.forbund.filter(pl.col("forbund") == slug).row(0, named=True)
 members = ds.members.filter(pl.col("forbund") == slug)
-st.title(info["name"])
+st.title(md_label(info["name"]))
 facts = [
     info["lan"],
     info["region"],

@@ -182,7 +182,7 @@ def test_partly_bad_list_keeps_the_good_values():
 def test_markdown_injection_in_a_param_name_is_inert():
     at = run(**{"[klick](http://evil.example)": "1"})
     warning = at.warning[0].value
-    assert "\\[klick\\]\\(http\\://evil\\.example\\)" in warning
+    assert "\\[klick\\]\\(http\u200b\\://evil\\.example\\)" in warning  # no link, not even a bare one
 
 
 def test_no_forbund_selected_is_a_plain_statement():

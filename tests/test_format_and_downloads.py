@@ -47,7 +47,7 @@ def test_formatted_decimals_read_back(x, decimals):
 
 
 def test_escape_markdown_makes_links_and_tags_inert():
-    assert escape_markdown("[a](http://x.se) <b>") == "\\[a\\]\\(http\\://x\\.se\\) \\<b\\>"
+    assert escape_markdown("[a](http://x.se) <b>") == "\\[a\\]\\(http\u200b\\://x\\.se\\) \\<b\\>"
     assert escape_markdown("x" * 100, limit=5) == "xxxxx…"
 
 
