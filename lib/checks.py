@@ -31,6 +31,7 @@ CHECK_LABELS: dict[str, str] = {
     "kon_summa": "Kvinnor och män summerar inte till totalen",
     "hae_summa": "HÅE-kategorierna summerar inte till totalen",
     "samma_figur": "Samma uppgift anges olika på olika ställen",
+    "enhet": "Troligen tkr/kr-förväxling (tusen gånger fel)",
 }
 
 
@@ -531,6 +532,11 @@ def check_same_figure(figures: pl.DataFrame) -> list[dict]:
         for other in clusters[1:]:
             o = other[0]
             what = METRICS[base["metric"]].label.lower()
+            if _thousandfold(base, o):
+                out.append(
+                    _unit_finding([*ref, *other], base, o, f"{base['year']}: {what}", places(ref), places(other))
+                )
+                continue
             extra = (
                 (f" ({base['item']})" if base["item"] else "")
                 + (f" ({base['basis']})" if base["basis"] != "utfall" else "")
@@ -551,6 +557,62 @@ def check_same_figure(figures: pl.DataFrame) -> list[dict]:
     return out
 
 
+def _thousandfold(a: dict, b: dict) -> bool:
+    """Two amounts a thousand times apart (within what their rounding allows): one was entered in the wrong unit."""
+    if a["unit"] != "kr" or not a["value"] or not b["value"]:
+        return False
+    big, small = (a, b) if abs(a["value"]) > abs(b["value"]) else (b, a)
+    return abs(abs(big["value"]) - 1000 * abs(small["value"])) <= _half(big) + 1000 * _half(small) + 1000 * EPS
+
+
+def _unit_finding(rows: list[dict], base: dict, other: dict, what: str, at_base: str, at_other: str) -> dict:
+    more = "mer" if abs(other["value"]) > abs(base["value"]) else "mindre"
+    return _finding(
+        "enhet",
+        rows,
+        base["value"],
+        other["value"],
+        _half(base) + _half(other),
+        base["unit"],
+        f"troligen tkr/kr-förväxling: {what} är {other['printed']} {other['printed_unit']} ({at_other}) men "
+        f"{base['printed']} {base['printed_unit']} ({at_base}), tusen gånger {more} [{base['document']}]",
+    )
+
+
+# A förbund's totals lie within a factor of this of each other (income, costs, contributions, assets).
+_SCALE_METRICS = ("verksamhetens_intakter", "verksamhetens_kostnader", "medlemsbidrag", "summa_tillgangar")
+
+
+def check_unit_scale(figures: pl.DataFrame) -> list[dict]:
+    """A total a thousand times larger or smaller than the same document's other totals was entered in the wrong
+    unit (tkr for kr, or kr for tkr), even where it is printed only once."""
+    out = []
+    stated = _stated(figures).filter(
+        pl.col("metric").is_in(list(_SCALE_METRICS)) & pl.col("item").is_null() & (pl.col("value") != 0)
+    )
+    for (_doc,), rows in _by(stated, "document").items():
+        if len(rows) < 3:
+            continue
+        mags = sorted(abs(r["value"]) for r in rows)
+        median = mags[len(mags) // 2]
+        for r in rows:
+            ratio = abs(r["value"]) / median
+            if 300 <= ratio <= 3000 or 1 / 3000 <= ratio <= 1 / 300:
+                typical = next(x for x in rows if abs(x["value"]) == median)
+                what = f"{r['year']}: {METRICS[r['metric']].label.lower()}"
+                out.append(
+                    _unit_finding(
+                        [typical, r],
+                        typical,
+                        r,
+                        what,
+                        f"övriga belopp omkring {typical['printed']}",
+                        f"rad {r['line']}",
+                    )
+                )
+    return out
+
+
 CHECKS: dict[str, Callable[[pl.DataFrame], list[dict]]] = {
     "balansrakning": check_balance,
     "resultat": check_result,
@@ -562,6 +624,7 @@ CHECKS: dict[str, Callable[[pl.DataFrame], list[dict]]] = {
     "kon_summa": check_sex_split,
     "hae_summa": check_hae,
     "samma_figur": check_same_figure,
+    "enhet": check_unit_scale,
 }
 
 

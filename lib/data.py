@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,25 +62,50 @@ def build_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     )
 
 
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def write_build(dataset: Dataset, build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> None:
-    """Write the Parquet tables and a manifest naming the inputs they were built from."""
+    """Write the Parquet tables and a manifest naming the inputs they were built from and each file's hash."""
     build_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
     for name in TABLES:
-        dataset.table(name).write_parquet(build_dir / f"{name}.parquet")
-    manifest = {"source_hash": source_hash(data_dir), "rows": {n: dataset.table(n).height for n in TABLES}}
+        path = build_dir / f"{name}.parquet"
+        dataset.table(name).write_parquet(path)
+        files[path.name] = _file_hash(path)
+    manifest = {
+        "source_hash": source_hash(data_dir),
+        "rows": {n: dataset.table(n).height for n in TABLES},
+        "files": files,
+    }
     (build_dir / "manifest.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
 
-def build_is_fresh(build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> bool:
+def build_problem(build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> str:
+    """Why the build in build_dir cannot be used as it is ('' when it can): stale, missing or damaged."""
     try:
         manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return manifest.get("source_hash") == source_hash(data_dir) and all(
-        (build_dir / f"{n}.parquet").exists() for n in TABLES
-    )
+    except OSError:
+        return "ingen byggd data"
+    except ValueError:
+        return "manifest.json är trasig"
+    if manifest.get("source_hash") != source_hash(data_dir):
+        return "källfilerna har ändrats sedan bygget"
+    hashes = manifest.get("files") or {}
+    for name in TABLES:
+        path = build_dir / f"{name}.parquet"
+        if not path.exists():
+            return f"{path.name} saknas"
+        if hashes.get(path.name) != _file_hash(path):  # a truncated or altered file whose manifest still matches
+            return f"{path.name} stämmer inte med manifestet (trasig eller ändrad)"
+    return ""
+
+
+def build_is_fresh(build_dir: Path = BUILD_DIR, data_dir: Path = DATA_DIR) -> bool:
+    return build_problem(build_dir, data_dir) == ""
 
 
 def read_build(build_dir: Path = BUILD_DIR) -> Dataset:
@@ -87,9 +113,16 @@ def read_build(build_dir: Path = BUILD_DIR) -> Dataset:
 
 
 def load_dataset(data_dir: Path = DATA_DIR, build_dir: Path = BUILD_DIR) -> Dataset:
-    """The committed build when it is fresh; otherwise build now (and refresh it if the folder is writable)."""
-    if build_is_fresh(build_dir, data_dir):
-        return read_build(build_dir)
+    """The committed build when it is whole and fresh; otherwise build now (and refresh it if the folder is
+    writable). A damaged build is never shown: it is rebuilt from the sources, which are the truth."""
+    problem = build_problem(build_dir, data_dir)
+    if not problem:
+        try:
+            return read_build(build_dir)
+        except Exception as exc:  # Parquet that cannot be read: rebuild rather than fail every page
+            problem = f"bygget kunde inte läsas ({type(exc).__name__})"
+    if problem not in ("ingen byggd data", "källfilerna har ändrats sedan bygget"):
+        logging.getLogger("finsam").warning("data/build byggs om: %s", problem)
     dataset = build_dataset(data_dir)
     with contextlib.suppress(OSError):  # a read-only deployment still works, from memory
         write_build(dataset, build_dir, data_dir)

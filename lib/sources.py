@@ -69,7 +69,7 @@ def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -
     """Rows of a CSV file as dicts of stripped strings, numbered as lines of the file."""
     name = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not a column
     except FileNotFoundError:
         problems.append(Problem(name, None, "filen saknas"))
         return []
@@ -86,14 +86,29 @@ def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -
         problems.append(Problem(name, 1, f"rubrikraden kan inte läsas: {exc}"))
         return []
     header = [h.strip() for h in header]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "semikolon" if ";" in header[0] else "tabb"
+        problems.append(
+            Problem(name, 1, f"kolumnerna skiljs åt med {sep}; filen ska vara kommaseparerad (sparad som CSV med ,)")
+        )
+        return []
     missing = [c for c in required if c not in header]
     if missing:
         problems.append(Problem(name, 1, f"saknar kolumner: {', '.join(missing)}"))
         return []
     out = []
+    start = reader.line_num + 1
     try:
         for cells in reader:
-            rownum = reader.line_num
+            rownum, end, start = start, reader.line_num, reader.line_num + 1
+            if end > rownum and any("\n" in c or "\r" in c for c in cells):
+                # A field with a line break: a quotation mark opened on this line and closed only further down.
+                problems.append(
+                    Problem(
+                        name, rownum, f"ett citattecken öppnas här men stängs först på rad {end}; rätta citattecknen"
+                    )
+                )
+                continue
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
@@ -101,7 +116,7 @@ def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -
                 continue
             out.append((rownum, {h: _unescape(c.strip()) for h, c in zip(header, cells, strict=False)}))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, f"trasig CSV: {exc}"))
+        problems.append(Problem(name, start, f"ett citattecken öppnas här men stängs aldrig ({exc})"))
     return out
 
 
@@ -111,10 +126,16 @@ def _unescape(cell: str) -> str:
 
 
 def _display(path: Path) -> str:
+    """A file as people may see it: relative to the project, or the data folder's name and the file within it
+    (never an absolute path of the server)."""
+    resolved = path.resolve()
     try:
-        return str(path.resolve().relative_to(DATA_DIR.parent))
+        return str(resolved.relative_to(DATA_DIR.parent))
     except ValueError:
-        return str(path)
+        parent = resolved.parent
+        if parent.name == "figures":
+            return f"{parent.parent.name}/figures/{resolved.name}"
+        return f"{parent.name}/{resolved.name}"
 
 
 def _figure_id(document: str, r: dict[str, str]) -> str:
@@ -168,7 +189,7 @@ def compile_figure(document: str, forbund: str, r: dict[str, str]) -> dict[str, 
 def _slugs(path: Path) -> list[str]:
     """The förbund slugs a registry file names (read leniently; full validation follows)."""
     try:
-        return [r.get("forbund", "") for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
+        return [r.get("forbund", "") for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))]
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
 
@@ -218,7 +239,8 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
         problems,
         known=tuple({*FORBUND_SLUGS, *_slugs(data_dir / "forbund.csv")}),
     )
-    known = tuple(forbund["forbund"].to_list()) or FORBUND_SLUGS
+    # A förbund whose row has an error is still a förbund: other files naming it are not wrong too.
+    known = tuple({*forbund["forbund"].to_list(), *(s for s in _slugs(data_dir / "forbund.csv") if s)}) or FORBUND_SLUGS
     documents = _load_table(
         data_dir / "documents.csv", DOCUMENTS_SCHEMA, ("document",), problems, dates=("adopted",), known=known
     )
@@ -231,7 +253,7 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
         known=known,
     )
     doc_forbund = dict(zip(documents["document"], documents["forbund"], strict=False))
-    missing_forbund = set(FORBUND_SLUGS) - set(forbund["forbund"])
+    missing_forbund = set(FORBUND_SLUGS) - set(known)
     if missing_forbund and forbund.height:
         problems.append(Problem(_display(data_dir / "forbund.csv"), None, f"saknar förbund: {sorted(missing_forbund)}"))
     bad_cat = mappings.filter(~pl.col("category").is_in(list(MAPPING_CATEGORIES)))

@@ -87,6 +87,7 @@ CHECK_IDS = (
     "kon_summa",
     "hae_summa",
     "samma_figur",
+    "enhet",
 )
 COST_VIEW_OPTIONS = {"andel": "Andel av kostnaderna", "kronor": "Kronor"}
 

@@ -167,5 +167,6 @@ def test_every_check_is_exercised_above():
         "kon_summa",
         "hae_summa",
         "samma_figur",
+        "enhet",  # tests/test_data_errors.py
     }
     assert tested == set(CHECKS)
