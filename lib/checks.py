@@ -32,6 +32,8 @@ CHECK_LABELS: dict[str, str] = {
     "hae_summa": "HÅE-kategorierna summerar inte till totalen",
     "samma_figur": "Samma uppgift anges olika på olika ställen",
     "enhet": "Troligen tkr/kr-förväxling (tusen gånger fel)",
+    # Not a check over figures: found when the curated data/ and the published store overlap (lib.sources).
+    "kurerat_och_publicerat": "Samma rapport finns både i data/ och publicerad",
 }
 
 

@@ -14,11 +14,12 @@ import polars as pl
 from lib.checks import run_checks
 from lib.costs import mapping_table
 from lib.derive import derive
-from lib.sources import DATA_DIR, load_sources, source_files
+from lib.schema import FINDINGS_SCHEMA
+from lib.sources import DATA_DIR, Published, load_sources, source_files
 
 BUILD_DIR = DATA_DIR / "build"
 LIB_DIR = Path(__file__).resolve().parent
-TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members")
+TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members", "history")
 # Code whose output is in the build: a change here makes the build stale just like a data change.
 _BUILD_CODE = ("numbers.py", "registry.py", "schema.py", "sources.py", "derive.py", "costs.py", "checks.py", "data.py")
 
@@ -33,6 +34,7 @@ class Dataset:
     documents: pl.DataFrame
     forbund: pl.DataFrame
     members: pl.DataFrame
+    history: pl.DataFrame  # the store's log of registrations, publications, replacements and withdrawals
 
     def table(self, name: str) -> pl.DataFrame:
         return getattr(self, name)
@@ -47,18 +49,24 @@ def source_hash(data_dir: Path = DATA_DIR) -> str:
     return h.hexdigest()
 
 
-def build_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """Compile the dataset from the sources (raises DataValidationError on bad input)."""
-    src = load_sources(data_dir)
+def build_dataset(data_dir: Path = DATA_DIR, published: Published | None = None) -> Dataset:
+    """Compile the dataset from the curated sources and the store's published rows (raises DataValidationError
+    on bad input in either)."""
+    src = load_sources(data_dir, published)
     derived = derive(src.figures, src.forbund, src.mappings)
     figures = pl.concat([src.figures, derived]).sort("forbund", "year", "metric", "document", "line", nulls_last=True)
+    findings = run_checks(figures)
+    if src.findings:
+        overlap = pl.DataFrame(src.findings, schema=FINDINGS_SCHEMA)
+        findings = pl.concat([findings, overlap]).sort("forbund", "year", "check", "description", nulls_last=True)
     return Dataset(
         figures=figures,
-        findings=run_checks(figures),
+        findings=findings,
         mappings=mapping_table(src.figures, src.mappings),
         documents=src.documents,
         forbund=src.forbund,
         members=src.members,
+        history=src.history,
     )
 
 
@@ -112,9 +120,14 @@ def read_build(build_dir: Path = BUILD_DIR) -> Dataset:
     return Dataset(**{n: pl.read_parquet(build_dir / f"{n}.parquet") for n in TABLES})
 
 
-def load_dataset(data_dir: Path = DATA_DIR, build_dir: Path = BUILD_DIR) -> Dataset:
+def load_dataset(data_dir: Path = DATA_DIR, build_dir: Path = BUILD_DIR, published: Published | None = None) -> Dataset:
     """The committed build when it is whole and fresh; otherwise build now (and refresh it if the folder is
-    writable). A damaged build is never shown: it is rebuilt from the sources, which are the truth."""
+    writable). A damaged build is never shown: it is rebuilt from the sources, which are the truth.
+
+    With published imports the dataset is built in memory from both (the committed build holds only the
+    curated sources, and stays as it is in git)."""
+    if published is not None and not published.is_empty():
+        return build_dataset(data_dir, published)
     problem = build_problem(build_dir, data_dir)
     if not problem:
         try:

@@ -53,3 +53,18 @@ def decide(secrets: Mapping, logged_in: bool, email: str | None) -> Decision:
     if not email or email.strip().lower() not in emails:
         return Decision(False, f"{email or 'kontot'} finns inte på redaktörslistan")
     return Decision(True, "")
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Someone allowed to write to the store: every write in lib.store takes one and records its e-mail."""
+
+    email: str
+    via: str = "inloggning"  # how the permission was established ("inloggning", "kommandorad")
+
+
+def authorise(decision: Decision, email: str | None) -> Editor:
+    """The editor for a write, or PermissionError with the reason (a write path never trusts the menu)."""
+    if not decision.allowed or not email or not email.strip():
+        raise PermissionError(decision.reason or "bara inloggade redaktörer får publicera")
+    return Editor(email.strip().lower())

@@ -78,6 +78,28 @@ DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
     "note": pl.String(),
 }
 
+# Added to the compiled documents table: where its figures come from.
+DOCUMENT_PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
+    "origin": pl.String(),  # "kurerad" (data/ in git) or "publicerad" (the store)
+    "version": pl.Int32(),
+    "sha256": pl.String(),
+    "published_by": pl.String(),
+    "published_at": pl.String(),
+    "provenance": pl.String(),
+}
+
+# The store's append-only log, as the Källor page shows it.
+HISTORY_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "at": pl.String(),
+    "editor": pl.String(),
+    "action": pl.String(),
+    "forbund": pl.String(),
+    "document": pl.String(),
+    "version": pl.Int32(),
+    "comment": pl.String(),
+}
+
 FORBUND_SCHEMA: dict[str, pl.DataType] = {
     "forbund": pl.String(),
     "name": pl.String(),

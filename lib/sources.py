@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -12,9 +12,11 @@ import polars as pl
 from lib.numbers import UNIT_SCALE, NumberFormatError, decimals_of, parse_number
 from lib.registry import FORBUND_SLUGS, MAPPING_CATEGORIES, METRICS
 from lib.schema import (
+    DOCUMENT_PROVENANCE_SCHEMA,
     DOCUMENTS_SCHEMA,
     FIGURES_SCHEMA,
     FORBUND_SCHEMA,
+    HISTORY_SCHEMA,
     MAPPINGS_SCHEMA,
     MEMBERS_SCHEMA,
     SOURCE_COLUMNS,
@@ -49,14 +51,34 @@ EXACT_UNITS = frozenset({"personer", "antal"})
 
 
 @dataclass(frozen=True)
+class Published:
+    """What the store holds now, as text in the curated files' columns, so it is validated the same way.
+
+    ``documents`` rows carry the curated columns plus version, sha256, published_by and published_at;
+    ``figures`` maps a document to its current version's rows; ``history`` is the store's log.
+    """
+
+    forbund: list[dict[str, str]] = field(default_factory=list)
+    members: list[dict[str, str]] = field(default_factory=list)
+    documents: list[dict[str, str]] = field(default_factory=list)
+    figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    history: list[dict] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.forbund or self.documents or self.history)
+
+
+@dataclass(frozen=True)
 class Sources:
-    """Everything curated under data/, validated and typed (no derived figures yet)."""
+    """Everything curated under data/ and published in the store, validated and typed (no derived figures yet)."""
 
     figures: pl.DataFrame
     documents: pl.DataFrame
     forbund: pl.DataFrame
     members: pl.DataFrame
     mappings: pl.DataFrame
+    history: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=HISTORY_SCHEMA))
+    findings: list[dict] = field(default_factory=list)  # curated and published sources that overlap
 
 
 def source_files(data_dir: Path = DATA_DIR) -> list[Path]:
@@ -65,7 +87,7 @@ def source_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return fixed + sorted((data_dir / "figures").glob("*.csv"))
 
 
-def _read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def read_rows(path: Path, problems: list[Problem], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file as dicts of stripped strings, numbered as lines of the file."""
     name = _display(path)
     try:
@@ -202,13 +224,27 @@ def _load_table(
     dates=(),
     known: tuple[str, ...] = FORBUND_SLUGS,
 ) -> pl.DataFrame:
-    rows = _read_rows(path, problems, tuple(c for c in schema))
+    rows = read_rows(path, problems, tuple(c for c in schema))
+    return _typed(_display(path), rows, schema, key, problems, dates, known)
+
+
+def _typed(
+    name: str,
+    rows: list[tuple[int, dict[str, str]]],
+    schema: dict,
+    key: tuple[str, ...],
+    problems: list[Problem],
+    dates=(),
+    known: tuple[str, ...] = FORBUND_SLUGS,
+) -> pl.DataFrame:
+    """Text rows (from a file or the store) → a typed frame; every cell that cannot be read is a problem."""
     records = []
     for rownum, r in rows:
         rec: dict[str, object] = {}
         ok = True
         for col, dtype in schema.items():
             text = r.get(col, "")
+            text = "" if text is None else str(text)
             try:
                 if col in dates:
                     rec[col] = parse_date(text)
@@ -219,32 +255,169 @@ def _load_table(
                 else:
                     rec[col] = text or None
             except ValueError:
-                problems.append(Problem(_display(path), rownum, f"'{col}' kan inte läsas som {dtype}: '{text}'"))
+                problems.append(Problem(name, rownum, f"'{col}' kan inte läsas som {dtype}: '{text}'"))
                 ok = False
         if ok:
             records.append(rec)
     df = pl.DataFrame(records, schema=schema) if records else pl.DataFrame(schema=schema)
-    problems.extend(validate_frame(_display(path), df, schema, key, known))
+    problems.extend(validate_frame(name, df, schema, key, known))
     return df
 
 
-def load_sources(data_dir: Path = DATA_DIR) -> Sources:
-    """Read and validate every source file; raise DataValidationError listing every problem."""
+def _figures_of(
+    name: str,
+    document: str,
+    forbund: str,
+    rows: list[tuple[int, dict[str, str]]],
+    problems: list[Problem],
+    out: list[dict[str, object]],
+) -> None:
+    """Check and compile one document's source rows (from a file or the store) into figures."""
+    seen: dict[tuple, int] = {}
+    for rownum, raw in rows:
+        r = {c: "" if raw.get(c) is None else str(raw.get(c)).strip() for c in SOURCE_COLUMNS}
+        row_problems = check_source_row(name, rownum, r, set())
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        key = tuple(r[c] or ("helår" if c == "period" else "") for c in SOURCE_KEY)
+        if key in seen:
+            problems.append(Problem(name, rownum, f"samma figur som rad {seen[key]}"))
+            continue
+        seen[key] = rownum
+        try:
+            out.append(compile_figure(document, forbund, r))
+        except NumberFormatError as exc:
+            problems.append(Problem(name, rownum, f"'printed' kan inte läsas: {exc}"))
+
+
+def provenance_text(doc: dict) -> str:
+    """ "inläst från rapport.pdf, granskad av anna@exempel.se 2026-11-26" for a published document."""
+    version = f" (version {doc['version']})" if str(doc.get("version") or "1") != "1" else ""
+    return (
+        f"inläst från {doc['source_file']}, granskad av {doc['published_by']} {str(doc['published_at'])[:10]}{version}"
+    )
+
+
+def _overlap(forbund: str, year: int | None, description: str) -> dict:
+    return {
+        "forbund": forbund,
+        "year": year,
+        "check": "kurerat_och_publicerat",
+        "severity": "dubblett",
+        "description": description,
+        "expected": None,
+        "found": None,
+        "difference": None,
+        "tolerance": None,
+        "unit": None,
+        "figure_ids": [],
+        "sources": description,
+    }
+
+
+def _published_parts(
+    pub: Published, curated_forbund: set[str], curated_docs: pl.DataFrame
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """The store's förbund and documents that do not collide with curated ones, and findings for those that do.
+
+    A curated source is reviewed in git and wins; the collision is shown as a finding, never settled silently.
+    """
+    findings: list[dict] = []
+    forbund = []
+    for r in pub.forbund:
+        if r["forbund"] in curated_forbund:
+            findings.append(
+                _overlap(
+                    r["forbund"],
+                    None,
+                    f"Förbundet {r['forbund']} finns både i data/forbund.csv och som registrerat i databasen; "
+                    "uppgifterna i data/ används.",
+                )
+            )
+        else:
+            forbund.append(r)
+    curated_keys = {(d["forbund"], d["type"], d["year"]): d["document"] for d in curated_docs.iter_rows(named=True)}
+    curated_ids = set(curated_docs["document"])
+    documents = []
+    for d in pub.documents:
+        year = int(d["year"]) if str(d.get("year", "")).isdigit() else None
+        twin = curated_keys.get((d["forbund"], d["type"], year))
+        if d["document"] in curated_ids or twin:
+            findings.append(
+                _overlap(
+                    d["forbund"],
+                    year,
+                    f"Publicerade {d['document']} ({d['type']} {d['year']}, {provenance_text(d)}) och kurerade "
+                    f"{twin or d['document']} gäller samma förbund och år; jämförelsen visar det kurerade. Dra "
+                    "tillbaka det publicerade när det har förts in i data/, eller rätta data/.",
+                )
+            )
+        else:
+            documents.append(d)
+    return forbund, documents, findings
+
+
+def load_sources(data_dir: Path = DATA_DIR, published: Published | None = None) -> Sources:
+    """Read and validate every source file and the store's published rows; raise DataValidationError listing
+    every problem."""
+    pub = published or Published()
     problems: list[Problem] = []
     # The registry file says which förbund exist; the four of the contract must be among them.
+    curated_slugs = [s for s in _slugs(data_dir / "forbund.csv") if s]
     forbund = _load_table(
         data_dir / "forbund.csv",
         FORBUND_SCHEMA,
         ("forbund",),
         problems,
-        known=tuple({*FORBUND_SLUGS, *_slugs(data_dir / "forbund.csv")}),
+        known=tuple({*FORBUND_SLUGS, *curated_slugs}),
     )
-    # A förbund whose row has an error is still a förbund: other files naming it are not wrong too.
-    known = tuple({*forbund["forbund"].to_list(), *(s for s in _slugs(data_dir / "forbund.csv") if s)}) or FORBUND_SLUGS
+    curated_known = {*forbund["forbund"].to_list(), *curated_slugs}
     documents = _load_table(
-        data_dir / "documents.csv", DOCUMENTS_SCHEMA, ("document",), problems, dates=("adopted",), known=known
+        data_dir / "documents.csv",
+        DOCUMENTS_SCHEMA,
+        ("document",),
+        problems,
+        dates=("adopted",),
+        known=tuple(curated_known) or FORBUND_SLUGS,
     )
+    pub_forbund, pub_docs, findings = _published_parts(pub, curated_known, documents)
+    # A förbund whose row has an error is still a förbund: other files naming it are not wrong too.
+    known = tuple(curated_known | {r["forbund"] for r in pub_forbund}) or FORBUND_SLUGS
+    if pub_forbund:
+        extra = _typed(
+            "databasen, förbund", list(enumerate(pub_forbund, 1)), FORBUND_SCHEMA, ("forbund",), problems, known=known
+        )
+        forbund = pl.concat([forbund, extra])
     members = _load_table(data_dir / "members.csv", MEMBERS_SCHEMA, ("forbund", "member"), problems, known=known)
+    new_forbund = {r["forbund"] for r in pub_forbund}
+    pub_members = [r for r in pub.members if r["forbund"] in new_forbund]
+    if pub_members:
+        members = pl.concat(
+            [
+                members,
+                _typed(
+                    "databasen, medlemmar",
+                    list(enumerate(pub_members, 1)),
+                    MEMBERS_SCHEMA,
+                    ("forbund", "member"),
+                    problems,
+                    known=known,
+                ),
+            ]
+        )
+    if pub_docs:
+        extra = _typed(
+            "databasen, dokument",
+            list(enumerate(pub_docs, 1)),
+            DOCUMENTS_SCHEMA,
+            ("document",),
+            problems,
+            dates=("adopted",),
+            known=known,
+        )
+        documents = pl.concat([documents, extra])
+    documents = _with_provenance(documents, pub_docs)
     mappings = _load_table(
         data_dir / "cost_mappings.csv",
         MAPPINGS_SCHEMA,
@@ -271,26 +444,54 @@ def load_sources(data_dir: Path = DATA_DIR) -> Sources:
         if document not in doc_forbund:
             problems.append(Problem(name, None, f"dokumentet '{document}' finns inte i data/documents.csv"))
             continue
-        seen: dict[tuple, int] = {}
-        for rownum, r in _read_rows(path, problems, ("section", "line", "label", "metric", "year", "basis", "printed")):
-            r = {c: r.get(c, "") for c in SOURCE_COLUMNS}
-            row_problems = check_source_row(name, rownum, r, set(doc_forbund))
-            if row_problems:
-                problems.extend(row_problems)
-                continue
-            key = tuple(r[c] or ("helår" if c == "period" else "") for c in SOURCE_KEY)
-            if key in seen:
-                problems.append(Problem(name, rownum, f"samma figur som rad {seen[key]}"))
-                continue
-            seen[key] = rownum
-            try:
-                figure_rows.append(compile_figure(document, doc_forbund[document], r))
-            except NumberFormatError as exc:
-                problems.append(Problem(name, rownum, f"'printed' kan inte läsas: {exc}"))
+        rows = read_rows(path, problems, ("section", "line", "label", "metric", "year", "basis", "printed"))
+        _figures_of(name, document, doc_forbund[document], rows, problems, figure_rows)
+    for d in pub_docs:
+        document = d["document"]
+        name = f"databasen, {document} version {d.get('version') or 1}"
+        rows = list(enumerate(pub.figures.get(document, []), 1))
+        if document in doc_forbund:
+            _figures_of(name, document, doc_forbund[document], rows, problems, figure_rows)
     if problems:
         raise DataValidationError(problems)
     figures = conform(pl.DataFrame(figure_rows, schema=FIGURES_SCHEMA, strict=False), FIGURES_SCHEMA)
     problems.extend(validate_frame("figurer", figures, FIGURES_SCHEMA, ("figure_id",), known))
     if problems:
         raise DataValidationError(problems)
-    return Sources(figures=figures, documents=documents, forbund=forbund, members=members, mappings=mappings)
+    history = pl.DataFrame(pub.history, schema=HISTORY_SCHEMA) if pub.history else pl.DataFrame(schema=HISTORY_SCHEMA)
+    return Sources(
+        figures=figures,
+        documents=documents,
+        forbund=forbund,
+        members=members,
+        mappings=mappings,
+        history=history,
+        findings=findings,
+    )
+
+
+def _with_provenance(documents: pl.DataFrame, published: list[dict]) -> pl.DataFrame:
+    """Add where each document's figures come from: curated in git, or published (file, editor, date, version)."""
+    by_doc = {d["document"]: d for d in published}
+    rows = []
+    for doc in documents["document"]:
+        d = by_doc.get(doc)
+        if d is None:
+            rows.append({"origin": "kurerad", "provenance": "kurerad i projektets data/ (granskad i git)"})
+        else:
+            rows.append(
+                {
+                    "origin": "publicerad",
+                    "version": int(d.get("version") or 1),
+                    "sha256": d.get("sha256"),
+                    "published_by": d.get("published_by"),
+                    "published_at": d.get("published_at"),
+                    "provenance": provenance_text(d),
+                }
+            )
+    extra = (
+        pl.DataFrame(rows, schema=DOCUMENT_PROVENANCE_SCHEMA)
+        if rows
+        else pl.DataFrame(schema=DOCUMENT_PROVENANCE_SCHEMA)
+    )
+    return pl.concat([documents, extra], how="horizontal")

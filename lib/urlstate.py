@@ -88,6 +88,7 @@ CHECK_IDS = (
     "hae_summa",
     "samma_figur",
     "enhet",
+    "kurerat_och_publicerat",
 )
 COST_VIEW_OPTIONS = {"andel": "Andel av kostnaderna", "kronor": "Kronor"}
 

@@ -188,6 +188,8 @@ class Ceiling:
     label: str
 
     def source(self, ds: Dataset) -> str:
+        if not self.document:  # set when the förbund was registered, without a report line behind it
+            return self.label
         title = ds.documents.filter(pl.col("document") == self.document)["title"].to_list()
         return f"{title[0] if title else self.document}, rad {self.line}: ”{self.label}”"
 

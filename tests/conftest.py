@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The store of published imports: a fresh SQLite file for this test run (inherited by the servers the
+# browser tests start), never the developer's data/store/. Tests of the store make their own.
+os.environ.setdefault("FINSAM_STORE_FILE", str(Path(tempfile.mkdtemp(prefix="finsam-store-")) / "test.sqlite"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -1,0 +1,21 @@
+"""The store of published imports: förbund, documents and reviewed figures in SQLite or PostgreSQL, with history."""
+
+from lib.store.store import (
+    Publication,
+    PublishError,
+    Registration,
+    Store,
+    StoreUnavailable,
+    candidate_problems,
+    with_candidate,
+)
+
+__all__ = [
+    "Publication",
+    "PublishError",
+    "Registration",
+    "Store",
+    "StoreUnavailable",
+    "candidate_problems",
+    "with_candidate",
+]

@@ -1,0 +1,63 @@
+"""`python -m lib.store export|import|migrate|status`: the store from the command line (maintainers)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lib.editors import Editor
+from lib.store import transfer
+from lib.store.schema import SchemaTooNew
+from lib.store.settings import describe, store_url
+from lib.store.store import PublishError, Store, StoreUnavailable
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.store", description=__doc__)
+    parser.add_argument("--url", help="databasens URL (annars FINSAM_STORE_URL, secrets.toml eller SQLite-filen)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    exp = sub.add_parser("export", help="skriv det publicerade i data/:s CSV-format (och allt under DIR/store/)")
+    exp.add_argument("dir", type=Path)
+    imp = sub.add_parser("import", help="läs in en export i en tom databas, eller publicera en mapp i CSV-formatet")
+    imp.add_argument("dir", type=Path)
+    imp.add_argument("--editor", help="e-post som står i historiken när en mapp i CSV-formatet publiceras")
+    sub.add_parser("migrate", help="skapa eller uppdatera databasens schema")
+    sub.add_parser("status", help="vad databasen innehåller")
+    args = parser.parse_args(argv)
+
+    url = args.url or store_url()
+    store = Store.open(url)
+    try:
+        if args.command == "migrate":
+            done = store.ensure_schema()
+            print(f"{describe(url)}: " + (f"migreringar {done} körda" if done else "schemat är aktuellt"))
+        elif args.command == "status":
+            versions = store.versions()
+            current = [v for v in versions if v["status"] == "gällande"]
+            print(
+                f"{describe(url)}: {len(store.registered())} registrerade förbund, {len(current)} gällande "
+                f"dokument ({len(versions)} versioner), {len(store.history())} händelser i historiken"
+            )
+        elif args.command == "export":
+            counts = transfer.export(store, args.dir)
+            print(f"Exporterat till {args.dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        elif args.command == "import":
+            if (args.dir / "store").is_dir():
+                counts = transfer.restore(store, args.dir)
+                print(f"Importerat till {describe(url)}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+            else:
+                if not args.editor or "@" not in args.editor:
+                    print("En mapp i CSV-formatet publiceras av en redaktör: ange --editor e-post.", file=sys.stderr)
+                    return 2
+                for line in transfer.publish_folder(store, args.dir, Editor(args.editor.lower(), via="kommandorad")):
+                    print(line)
+    except (PublishError, StoreUnavailable, SchemaTooNew, FileNotFoundError) as exc:
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        print("Inget ändrades:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""The store's tables (SQLAlchemy Core) and the numbered migrations that create and change them.
+
+Migration story: the database records every migration it has had in ``schema_version``. On open,
+``migrate`` takes a write lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), applies the
+missing migrations in order in that one transaction, and records them, so two servers starting at
+once cannot both migrate. A change to a table is a *new* migration appended to MIGRATIONS (ALTER
+TABLE …); migration 1 must keep creating the first shape, so copy a table's old definition into it
+before changing the one below. A database newer than the code is refused, not written to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+)
+
+from lib.schema import SOURCE_COLUMNS
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+# A förbund registered through the import page (the curated ones live in data/forbund.csv).
+forbund = Table(
+    "forbund",
+    metadata,
+    Column("forbund", String(60), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("short_name", Text, nullable=False),
+    Column("org_nr", String(20)),
+    Column("org_nr_document", String(120)),
+    Column("org_nr_line", Integer),
+    Column("lan", Text),
+    Column("region", Text),
+    Column("ceiling_pct", Float, nullable=False),
+    Column("ceiling_basis", Text, nullable=False),
+    Column("ceiling_document", String(120)),
+    Column("ceiling_line", Integer),
+    Column("ceiling_label", Text, nullable=False),
+    Column("income_is_medlemsbidrag_document", String(120)),
+    Column("income_is_medlemsbidrag_line", Integer),
+    Column("registered_by", Text, nullable=False),
+    Column("registered_at", String(32), nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("forbund", String(60), ForeignKey("forbund.forbund"), primary_key=True),
+    Column("member", String(200), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("document", String(120)),
+    Column("line", Integer),
+    Column("label", Text),
+)
+
+# One row per published version of a document; a replacement is a new row, never an update.
+documents = Table(
+    "documents",
+    metadata,
+    Column("version_id", Integer, primary_key=True, autoincrement=True),
+    Column("document", String(120), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("forbund", String(60), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("adopted", String(10)),
+    Column("adopted_line", Integer),
+    Column("source_file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", Integer),
+    Column("amounts_unit", String(10)),
+    Column("note", Text),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", String(32), nullable=False),
+    UniqueConstraint("document", "version", name="uq_document_version"),
+)
+
+# The reviewed figures of one version, as text in the curated CSV's columns (validated like them).
+figures = Table(
+    "figures",
+    metadata,
+    Column("version_id", Integer, ForeignKey("documents.version_id"), primary_key=True),
+    Column("row", Integer, primary_key=True, autoincrement=False),
+    *[Column(c, Text, nullable=False, default="") for c in SOURCE_COLUMNS],
+)
+
+# Append-only: who registered, published, replaced or withdrew what, and when.
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("editor", Text, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("forbund", String(60), nullable=False),
+    Column("document", String(120)),
+    Column("version", Integer),
+    Column("comment", Text),
+)
+
+ACTIONS = ("registrera", "publicera", "ersätt", "dra tillbaka")
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[forbund, members, documents, figures, history])
+
+
+# (version, description, function): append only.
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "förbund, medlemmar, dokument (versioner), uppgifter och historik", _v1),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+class SchemaTooNew(RuntimeError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def applied(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("schema_version"):
+        return set()
+    return set(conn.execute(select(schema_version.c.version)).scalars())
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply the missing migrations inside the caller's (locked) transaction; the versions applied."""
+    metadata.create_all(conn, tables=[schema_version])
+    done = applied(conn)
+    if done and max(done) > LATEST:
+        raise SchemaTooNew(
+            f"databasen har schemaversion {max(done)}, men koden känner bara till {LATEST}: uppdatera koden"
+        )
+    new = []
+    for version, description, step in MIGRATIONS:
+        if version in done:
+            continue
+        step(conn)
+        conn.execute(schema_version.insert().values(version=version, description=description, applied_at=now()))
+        new.append(version)
+    return new

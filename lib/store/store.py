@@ -1,0 +1,476 @@
+"""Publishing, replacing and withdrawing documents in the store, each one transaction with a history row.
+
+Writes are serialised (PostgreSQL: a transaction-level advisory lock; SQLite: BEGIN IMMEDIATE with a
+busy timeout), so two editors publishing at once both land, one after the other, and the history's
+order is the order of the commits. Every write validates the store's whole published state with the
+candidate added, the same way the build does (lib.sources), before anything is written; a failure
+at any point rolls the transaction back and the store is as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from lib.editors import Editor
+from lib.schema import DOCUMENTS_SCHEMA, FORBUND_SCHEMA, MEMBERS_SCHEMA, SOURCE_COLUMNS, DataValidationError
+from lib.sources import DATA_DIR, Published, load_sources
+from lib.store import schema as t
+
+LOCK_KEY = 7_246_001  # PostgreSQL advisory lock id for the store's writes
+DOCUMENT_TYPES = ("årsredovisning", "verksamhetsplan")
+
+
+class PublishError(ValueError):
+    """A write that was refused; ``problems`` name the row and the reason, in Swedish. Nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or used (message for people, in Swedish; ``detail`` for the log)."""
+
+    def __init__(self, message: str, detail: str = ""):
+        self.detail = detail
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A förbund that is not known yet: its FORBUND_SCHEMA columns (as text) and its members."""
+
+    forbund: dict[str, str]
+    members: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.forbund["forbund"]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One reviewed document: what it is, the file it was read from, and its figures in the curated columns."""
+
+    document: str
+    forbund: str
+    type: str
+    year: int
+    title: str
+    source_file: str
+    sha256: str
+    rows: list[dict[str, str]]
+    size_bytes: int | None = None
+    amounts_unit: str = ""
+    adopted: str = ""
+    adopted_line: int | None = None
+    note: str = ""
+    registration: Registration | None = None
+
+    def document_row(self) -> dict[str, str]:
+        return {
+            "document": self.document,
+            "forbund": self.forbund,
+            "type": self.type,
+            "year": str(self.year),
+            "title": self.title,
+            "adopted": self.adopted,
+            "adopted_line": "" if self.adopted_line is None else str(self.adopted_line),
+            "source_file": self.source_file,
+            "amounts_unit": self.amounts_unit,
+            "note": self.note,
+        }
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for the store URL (an SQLite file's folder is created on first use)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return create_engine(url, connect_args={"timeout": 30})
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _prepare_sqlite(engine: Engine) -> None:
+    """WAL (readers never wait for a writer), a busy timeout, foreign keys, and BEGIN IMMEDIATE for writes."""
+    if getattr(engine, "_finsam_ready", False):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        with contextlib.suppress(Exception):  # an in-memory database has no WAL
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("finsam_write") else "BEGIN")
+
+    engine._finsam_ready = True  # type: ignore[attr-defined]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+class Store:
+    """The published imports in one database (SQLite or PostgreSQL), read and written through SQLAlchemy."""
+
+    def __init__(self, engine: Engine, data_dir: Path = DATA_DIR):
+        self.engine = engine
+        self.data_dir = data_dir
+        if engine.dialect.name == "sqlite":
+            database = engine.url.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                with contextlib.suppress(OSError):  # a read-only folder: the store reports it on first use
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite(engine)
+        self._migrated = False
+
+    @classmethod
+    def open(cls, url: str, data_dir: Path = DATA_DIR) -> Store:
+        return cls(engine_for(url), data_dir)
+
+    # -- connections ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One serialised write transaction: committed at the end, rolled back on any exception."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(finsam_write=True)
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+                    yield conn
+        except OperationalError as exc:
+            raise StoreUnavailable(_unavailable(exc), str(exc.orig)) from exc
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        self.ensure_schema()
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            raise StoreUnavailable(_unavailable(exc), str(exc.orig)) from exc
+
+    def ensure_schema(self) -> list[int]:
+        """Create or migrate the schema (once per process; safe when several processes start at once)."""
+        if self._migrated:
+            return []
+        with self._write() as conn:
+            done = t.migrate(conn)
+        self._migrated = True
+        return done
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def revision(self) -> str:
+        """Changes whenever anything is written (the history only grows): the dataset's cache key."""
+        with self._read() as conn:
+            n, last = conn.execute(select(func.count(), func.max(t.history.c.id))).one()
+        return f"{n}:{last or 0}"
+
+    def published(self) -> Published:
+        with self._read() as conn:
+            return published_state(conn)
+
+    def history(self) -> list[dict]:
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.history).order_by(t.history.c.id))]
+
+    def versions(self) -> list[dict]:
+        """Every published version with its status now ("gällande", "ersatt", "tillbakadragen")."""
+        with self._read() as conn:
+            current = _current(conn)
+            rows = conn.execute(select(t.documents).order_by(t.documents.c.document, t.documents.c.version)).mappings()
+            out = []
+            for r in rows:
+                state = current.get(r["document"])
+                if state and state[1] == r["version"] and state[0] != "dra tillbaka":
+                    status = "gällande"
+                elif state and state[0] == "dra tillbaka" and state[1] == r["version"]:
+                    status = "tillbakadragen"
+                else:
+                    status = "ersatt"
+                out.append({**dict(r), "status": status})
+            return out
+
+    def registered(self) -> dict[str, dict]:
+        with self._read() as conn:
+            return {r["forbund"]: dict(r) for r in conn.execute(select(t.forbund)).mappings()}
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def publish(self, pub: Publication, editor: Editor, comment: str = "") -> int:
+        """Publish a document not currently published (a new one, or one withdrawn before); its version."""
+        return self._put(pub, editor, "publicera", comment)
+
+    def replace(self, pub: Publication, editor: Editor, reason: str) -> int:
+        """A corrected report for a published document: a new version; the old one stays in the store."""
+        if not reason.strip():
+            raise PublishError(["ange varför dokumentet ersätts"])
+        return self._put(pub, editor, "ersätt", reason)
+
+    def withdraw(self, document: str, editor: Editor, reason: str) -> None:
+        """Take a document out of the comparison; its versions and figures stay in the store and the history."""
+        _check_editor(editor)
+        if not reason.strip():
+            raise PublishError(["ange varför dokumentet dras tillbaka"])
+        self.ensure_schema()
+        with self._write() as conn:
+            state = _current(conn).get(document)
+            if state is None or state[0] == "dra tillbaka":
+                raise PublishError([f"{document} är inte publicerat nu"])
+            forbund = conn.execute(
+                select(t.documents.c.forbund).where(
+                    t.documents.c.document == document, t.documents.c.version == state[1]
+                )
+            ).scalar_one()
+            _log(conn, editor, "dra tillbaka", forbund, document, state[1], reason.strip())
+
+    def check(self, pub: Publication) -> list[str]:
+        """What would stop this publication now (empty when it can be published); nothing is written."""
+        with self._read() as conn:
+            return _validate(conn, pub, self.data_dir, _version_for(conn, pub.document))
+
+    def _put(self, pub: Publication, editor: Editor, action: str, comment: str) -> int:
+        _check_editor(editor)
+        self.ensure_schema()
+        try:
+            with self._write() as conn:
+                state = _current(conn).get(pub.document)
+                active = state is not None and state[0] != "dra tillbaka"
+                if action == "publicera" and active:
+                    raise PublishError(
+                        [f"{pub.document} är redan publicerat (version {state[1]}); ersätt det i stället"]
+                    )
+                if action == "ersätt" and not active:
+                    raise PublishError([f"{pub.document} är inte publicerat nu och kan inte ersättas"])
+                if action == "ersätt":
+                    old = conn.execute(
+                        select(t.documents.c.forbund).where(
+                            t.documents.c.document == pub.document, t.documents.c.version == state[1]
+                        )
+                    ).scalar_one()
+                    if old != pub.forbund:
+                        raise PublishError([f"{pub.document} hör till {old}, inte {pub.forbund}"])
+                version = _version_for(conn, pub.document)
+                pub = _registration_needed(conn, pub)
+                problems = _validate(conn, pub, self.data_dir, version)
+                if problems:
+                    raise PublishError(problems)
+                now = t.now()
+                if pub.registration is not None:
+                    reg = pub.registration
+                    conn.execute(
+                        t.forbund.insert().values(
+                            **_typed_row(reg.forbund, FORBUND_SCHEMA), registered_by=editor.email, registered_at=now
+                        )
+                    )
+                    for m in reg.members:
+                        conn.execute(t.members.insert().values(**_typed_row(m, MEMBERS_SCHEMA)))
+                    _log(conn, editor, "registrera", reg.slug, None, None, reg.forbund.get("name", ""), now)
+                doc = _typed_row(pub.document_row(), DOCUMENTS_SCHEMA)
+                version_id = conn.execute(
+                    t.documents.insert().values(
+                        **doc,
+                        version=version,
+                        sha256=pub.sha256,
+                        size_bytes=pub.size_bytes,
+                        published_by=editor.email,
+                        published_at=now,
+                    )
+                ).inserted_primary_key[0]
+                if pub.rows:
+                    conn.execute(
+                        t.figures.insert(),
+                        [
+                            {"version_id": version_id, "row": i, **{c: _text(r.get(c)).strip() for c in SOURCE_COLUMNS}}
+                            for i, r in enumerate(pub.rows, 1)
+                        ],
+                    )
+                _log(conn, editor, action, pub.forbund, pub.document, version, comment.strip(), now)
+                return version
+        except IntegrityError as exc:  # a constraint the checks above did not foresee: nothing was written
+            raise PublishError([f"databasen vägrade spara ({type(exc.orig).__name__}); inget sparades"]) from exc
+
+
+def _unavailable(exc: Exception) -> str:
+    name = type(getattr(exc, "orig", exc)).__name__
+    return f"databasen för publicerade rapporter svarar inte ({name})"
+
+
+def _check_editor(editor: Editor) -> None:
+    if not isinstance(editor, Editor) or not editor.email or "@" not in editor.email:
+        raise PermissionError("bara inloggade redaktörer får publicera")
+
+
+def _typed_row(row: dict[str, str], schema: dict) -> dict:
+    """Text cells → the store's column types (validation has already read them the same way)."""
+    out: dict[str, object] = {}
+    for col, dtype in schema.items():
+        value = _text(row.get(col)).strip()
+        if str(dtype).startswith("Int"):
+            out[col] = int(value) if value else None
+        elif str(dtype).startswith("Float"):
+            out[col] = float(value) if value else None
+        else:
+            out[col] = value or None
+    return out
+
+
+def _log(conn, editor: Editor, action: str, forbund, document, version, comment: str, at: str | None = None) -> None:
+    conn.execute(
+        t.history.insert().values(
+            at=at or t.now(),
+            editor=editor.email,
+            action=action,
+            forbund=forbund,
+            document=document,
+            version=version,
+            comment=comment or None,
+        )
+    )
+
+
+def _current(conn: Connection) -> dict[str, tuple[str, int]]:
+    """document → (last action, version) from the history (serialised writes: id order is commit order)."""
+    out: dict[str, tuple[str, int]] = {}
+    rows = conn.execute(
+        select(t.history.c.document, t.history.c.action, t.history.c.version)
+        .where(t.history.c.document.is_not(None))
+        .order_by(t.history.c.id)
+    )
+    for document, action, version in rows:
+        out[document] = (action, version)
+    return out
+
+
+def _version_for(conn: Connection, document: str) -> int:
+    last = conn.execute(select(func.max(t.documents.c.version)).where(t.documents.c.document == document)).scalar()
+    return (last or 0) + 1
+
+
+def _registration_needed(conn: Connection, pub: Publication) -> Publication:
+    """A registration of a förbund already registered (by someone who published first) is dropped if it is
+    the same förbund, and refused if it differs."""
+    if pub.registration is None:
+        return pub
+    existing = conn.execute(select(t.forbund).where(t.forbund.c.forbund == pub.registration.slug)).mappings().first()
+    if existing is None:
+        return pub
+    if _text(existing["name"]) != _text(pub.registration.forbund.get("name")).strip():
+        raise PublishError(
+            [
+                f"förbundet {pub.registration.slug} registrerades redan av {existing['registered_by']} "
+                f"({existing['name']}); välj ett annat kortnamn eller välj det registrerade förbundet"
+            ]
+        )
+    return replace(pub, registration=None)
+
+
+def published_state(conn: Connection) -> Published:
+    current = {d: v for d, (a, v) in _current(conn).items() if a != "dra tillbaka"}
+    forbund = [{k: _text(v) for k, v in r.items()} for r in conn.execute(select(t.forbund)).mappings()]
+    members = [{k: _text(v) for k, v in r.items()} for r in conn.execute(select(t.members)).mappings()]
+    docs, figs = [], {}
+    for r in conn.execute(select(t.documents).order_by(t.documents.c.document)).mappings():
+        if current.get(r["document"]) != r["version"]:
+            continue
+        docs.append({k: _text(v) for k, v in r.items()})
+        rows = conn.execute(
+            select(t.figures).where(t.figures.c.version_id == r["version_id"]).order_by(t.figures.c.row)
+        ).mappings()
+        figs[r["document"]] = [{c: row[c] for c in SOURCE_COLUMNS} for row in rows]
+    history = [dict(r) for r in conn.execute(select(t.history).order_by(t.history.c.id)).mappings()]
+    return Published(forbund=forbund, members=members, documents=docs, figures=figs, history=history)
+
+
+def with_candidate(published: Published, pub: Publication, version: int, editor: str = "granskas") -> Published:
+    """The published state as it would be with ``pub`` as the current version of its document."""
+    doc = {
+        **pub.document_row(),
+        "version": str(version),
+        "sha256": pub.sha256,
+        "published_by": editor,
+        "published_at": t.now(),
+    }
+    forbund, members = list(published.forbund), list(published.members)
+    if pub.registration is not None:
+        forbund.append({**pub.registration.forbund})
+        members += [{**m, "forbund": pub.registration.slug} for m in pub.registration.members]
+    return Published(
+        forbund=forbund,
+        members=members,
+        documents=[d for d in published.documents if d["document"] != pub.document] + [doc],
+        figures={**published.figures, pub.document: list(pub.rows)},
+        history=published.history,
+    )
+
+
+def candidate_problems(published: Published, pub: Publication, data_dir: Path, version: int) -> list[str]:
+    """Everything that stops ``pub`` from being published, its rows named as the editor saw them."""
+    problems = _basic(pub)
+    if problems:
+        return problems
+    try:
+        load_sources(data_dir, with_candidate(published, pub, version))
+    except DataValidationError as exc:
+        mine = f"databasen, {pub.document} version {version}"
+        for p in exc.problems:
+            if p.file == mine and p.row is not None and 0 < p.row <= len(pub.rows):
+                r = pub.rows[p.row - 1]
+                problems.append(
+                    f"uppgift {p.row} ({r.get('metric')} {r.get('year')}, rad {r.get('line')}): {p.message}"
+                )
+            elif p.file.startswith("databasen, förbund") or p.file.startswith("databasen, medlemmar"):
+                problems.append(f"registreringen: {p.message}")
+            elif p.file.startswith("databasen, dokument"):
+                problems.append(f"dokumentet: {p.message}")
+            else:
+                problems.append(str(p))
+    return problems
+
+
+def _validate(conn: Connection, pub: Publication, data_dir: Path, version: int) -> list[str]:
+    return candidate_problems(published_state(conn), pub, data_dir, version)
+
+
+def _basic(pub: Publication) -> list[str]:
+    out = []
+    if pub.type not in DOCUMENT_TYPES:
+        out.append(f"dokumenttypen måste vara {' eller '.join(DOCUMENT_TYPES)}, inte '{pub.type}'")
+    if not pub.rows:
+        out.append("inga granskade uppgifter att publicera")
+    if len(pub.sha256) != 64:
+        out.append("filens kontrollsumma (sha256) saknas")
+    if not pub.title.strip() or not pub.source_file.strip():
+        out.append("dokumentets titel och filnamn behövs")
+    if not 1990 <= pub.year <= 2100:
+        out.append(f"året {pub.year} är inte ett rapportår")
+    if pub.registration is not None and pub.registration.slug != pub.forbund:
+        out.append("registreringen gäller ett annat förbund än dokumentet")
+    return out
+
+
+__all__ = [
+    "Publication",
+    "PublishError",
+    "Registration",
+    "Store",
+    "StoreUnavailable",
+    "candidate_problems",
+    "engine_for",
+    "with_candidate",
+]
