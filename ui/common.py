@@ -15,6 +15,8 @@ from lib import editors, views, views_costs, views_hae, views_participants, view
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.format import fmt_int, fmt_kr, fmt_pct
+from lib.schema import DataValidationError
+from lib.sources import DATA_DIR
 from lib.urlstate import (
     STREAMLIT_PARAMS,
     Param,
@@ -25,6 +27,7 @@ from lib.urlstate import (
     value_from_url,
 )
 from lib.views_hae import hae_periods
+from ui import published
 
 _logged: set[str] = set()  # configuration problems already written to the server log
 
@@ -61,19 +64,29 @@ def is_editor() -> bool:
 
 
 def dataset() -> Dataset:
-    """One dataset per server process and data folder (FINSAM_DATA_DIR may point at another one)."""
-    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None)
+    """One dataset per server process, data folder (FINSAM_DATA_DIR may point at another one) and store
+    revision: a publication anywhere shows within seconds (ui/published.py)."""
+    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None, published.revision())
 
 
-@st.cache_resource(show_spinner="Läser in data …")
-def _dataset(data_dir: str | None) -> Dataset:
-    if data_dir:
-        return load_dataset(Path(data_dir), Path(data_dir) / "build")
-    return load_dataset()
+@st.cache_resource(show_spinner="Läser in data …", max_entries=2)
+def _dataset(data_dir: str | None, revision: str) -> Dataset:
+    folder = Path(data_dir) if data_dir else DATA_DIR
+    rows = published.rows(revision)
+    try:
+        return load_dataset(folder, folder / "build", rows)
+    except DataValidationError as exc:
+        if rows is None:
+            raise  # the curated data itself is broken: the router shows the problems
+        # The store's rows no longer fit the curated data (e.g. a förbund added to data/ since): show the
+        # curated data and say so, rather than no dashboard at all.
+        logging.getLogger("finsam").warning("Publicerade rapporter visas inte: %s", exc)
+        published.REJECTED[revision] = "de publicerade rapporterna stämmer inte med data/ (se serverns logg)"
+        return load_dataset(folder, folder / "build")
 
 
 def _data_key() -> str:
-    return os.environ.get("FINSAM_DATA_DIR") or ""
+    return f"{os.environ.get('FINSAM_DATA_DIR') or ''}|{published.revision()}"
 
 
 # View models are pure and depend only on the dataset and the selection: cache them here, at the edge.
@@ -227,6 +240,9 @@ def check_url(page: str) -> None:
     result = validate(raw, specs, ignore=STREAMLIT_PARAMS)
     for key in result.unknown_keys:
         del st.query_params[key]
+    also = st.session_state.pop("_select_also", None)  # a förbund just published: show it in this session too
+    if also and isinstance(st.session_state.get("forbund"), list) and also not in st.session_state["forbund"]:
+        st.session_state["forbund"] = [*st.session_state["forbund"], also]
     first_run = "_url_written" not in st.session_state
     written = st.session_state.get("_url_written", {})
     for spec in specs:
@@ -261,6 +277,12 @@ def write_url(page: str) -> None:
 def show_notices() -> None:
     for notice in st.session_state.get("_url_notices", []):
         st.warning(notice, icon=":material/link_off:")  # notices are escaped in lib.urlstate
+    problem = published.problem()
+    if problem:
+        st.info(
+            f"Publicerade rapporter kan inte visas just nu ({problem}); jämförelsen visar de kurerade uppgifterna.",
+            icon=":material/cloud_off:",
+        )
 
 
 def shared_controls() -> tuple[list[str], str]:

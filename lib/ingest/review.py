@@ -1,14 +1,21 @@
-"""Reviewing a proposal: the table an editor corrects, and turning the decisions into source rows."""
+"""Reviewing a proposal: the table an editor corrects, the report text beside it, figures added by hand,
+and turning the decisions into source rows."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import polars as pl
 
+from lib.ingest.layout import Sections
 from lib.ingest.propose import UNREVIEWED
 from lib.ingest.reading import Line
-from lib.numbers import NumberFormatError, parse_number
+from lib.numbers import NumberFormatError, normalise, parse_number
 from lib.registry import METRICS
 from lib.schema import SOURCE_COLUMNS, check_source_row
+
+ADDED = "tillagd för hand vid granskningen"
 
 REVIEW_COLUMNS = [
     "Godkänn",
@@ -68,6 +75,8 @@ def apply_review(
             continue
         new = {c: row.get(c, "") for c in SOURCE_COLUMNS}
         note = f"granskad av {reviewer} {today}"
+        if row.get("rule") == ADDED:
+            note = f"{ADDED} av {reviewer} {today}"
         corrected = str(decision.get("Tryckt värde", row["printed"])).strip()
         if corrected != row["printed"]:
             note += f"; rättad vid granskning, förslaget var {row['printed']}"
@@ -90,3 +99,101 @@ def apply_review(
             continue
         out.append(new)
     return out, problems
+
+
+def _squash(text: str) -> str:
+    """Text compared for 'does it stand on the line': normalised dashes and spaces, no space runs."""
+    return re.sub(r"\s+", " ", normalise(text)).strip().lower()
+
+
+def _stands_on(printed: str, text: str) -> bool:
+    """Whether the printed value stands whole on the (squashed) line: "5 222 00" is not on "5 222 000"."""
+    p = _squash(printed)
+    if re.search(rf"(?<![\w,.])(?<!\d ){re.escape(p)}(?!\w|[,.]\d| \d)", text):
+        return True
+    joined = p.replace(" ", "")
+    return bool(re.search(rf"(?<![\d,.]){re.escape(joined)}(?!\d|[,.]\d)", text.replace(" ", "")))
+
+
+def added_row(
+    lines: list[Line],
+    *,
+    line: int,
+    metric: str,
+    year: int,
+    basis: str,
+    printed: str,
+    unit: str,
+    label: str = "",
+) -> tuple[dict[str, str] | None, list[str]]:
+    """A figure the extractor missed, chosen by the editor: the printed value (and label) must stand on that
+    report line, so the provenance stays checkable. Returns the row, or None and why not."""
+    by_no = {ln.no: (i, ln) for i, ln in enumerate(lines)}
+    if line not in by_no:
+        return None, [f"rapporten har ingen rad {line} (raderna är 1–{lines[-1].no if lines else 0})"]
+    index, ln = by_no[line]
+    text = _squash(ln.text)
+    printed = printed.strip()
+    problems = []
+    if metric not in METRICS:
+        problems.append(f"okänt mått '{metric}'")
+    if not printed:
+        problems.append("skriv talet som det står i rapporten")
+    elif not _stands_on(printed, text):
+        problems.append(f"«{printed}» står inte på rad {line}: «{ln.text.strip()[:120]}»")
+    if not label.strip() and printed and _squash(printed) in text:
+        label = ln.text[: normalise(ln.text).find(normalise(printed).split()[0])].strip(" :.–-")
+    label = re.sub(r"\s+", " ", label).strip()[:120]
+    if label and _squash(label) not in text:
+        problems.append(f"etiketten «{label}» står inte på rad {line}")
+    if problems:
+        return None, problems
+    row = {c: "" for c in SOURCE_COLUMNS}
+    row.update(
+        section=re.sub(r"\s+", " ", Sections(lines).at(index)).strip()[:120] or "(utan rubrik)",
+        line=str(line),
+        label=label or METRICS[metric].label,
+        metric=metric,
+        year=str(year),
+        basis=basis,
+        printed=printed,
+        printed_unit=unit,
+        page=str(ln.page or ""),
+        note=ADDED,
+    )
+    row["rule"] = ADDED
+    errors = check_source_row("tillägg", line, row, set())
+    if errors:
+        return None, [e.message for e in errors]
+    try:
+        parse_number(printed)
+    except NumberFormatError as exc:
+        return None, [str(exc)]
+    return row, []
+
+
+def excerpt_html(lines: list[Line], focus: int, marked: set[int] = frozenset(), radius: int = 8) -> str:
+    """The report around line ``focus`` as escaped HTML: line numbers, the focus line highlighted, other lines
+    with proposals underlined. Everything from the report is escaped (no markup or links from a file)."""
+    by_no = {ln.no: i for i, ln in enumerate(lines)}
+    centre = by_no.get(focus, 0)
+    rows = []
+    for ln in lines[max(0, centre - radius) : centre + radius + 1]:
+        style = "padding:1px 6px;white-space:pre-wrap;overflow-wrap:anywhere"
+        if ln.no == focus:
+            style += ";background:rgba(230,159,0,.35);font-weight:600;border-left:4px solid #E69F00"
+        elif ln.no in marked:
+            style += ";background:rgba(0,114,178,.10);border-left:4px solid rgba(0,114,178,.5)"
+        else:
+            style += ";border-left:4px solid transparent"
+        page = f" s.{ln.page}" if ln.page else ""
+        rows.append(
+            f'<div style="{style}"><span style="opacity:.6;user-select:none">{ln.no}{page}  </span>'
+            f"{html.escape(ln.text.rstrip()) or '&nbsp;'}</div>"
+        )
+    return (
+        '<div style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem;line-height:1.45;'
+        'border:1px solid rgba(128,128,128,.35);border-radius:6px;padding:4px 0;max-height:26rem;overflow-y:auto">'
+        + "".join(rows)
+        + "</div>"
+    )

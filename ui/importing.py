@@ -1,0 +1,549 @@
+"""The import page's parts: read the upload, register a förbund, review beside the report text, check, publish.
+
+Every write (publish, replace, withdraw) asks lib.editors again at the moment of the click, and
+lib.store refuses a write without an Editor: the menu hiding the page is not the protection.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from lib import editors
+from lib.data import Dataset, build_dataset
+from lib.downloads import safe_cell
+from lib.format import escape_markdown, format_frame
+from lib.ingest import register
+from lib.ingest.propose import Result, guess_type, guess_year, propose
+from lib.ingest.reading import MAX_MB, MAX_PAGES, IngestError, Line, read_report
+from lib.ingest.review import added_row, apply_review, excerpt_html, review_table
+from lib.registry import BASES, METRICS, UNITS
+from lib.schema import SOURCE_COLUMNS, DataValidationError
+from lib.store import Publication, PublishError, Registration, StoreUnavailable, candidate_problems, with_candidate
+from lib.views_profile import findings_table
+from ui import common, published
+
+NEW = "__nytt__"
+TYPES = {"årsredovisning": "ar", "verksamhetsplan": "vp"}
+
+
+@dataclass(frozen=True)
+class Report:
+    lines: list[Line]
+    name: str
+    sha256: str
+    size: int
+
+    @property
+    def key(self) -> str:
+        return self.sha256[:12]
+
+
+def say(text: str, limit: int = 500) -> str:
+    """Text from a report, a file name or an editor, safe to show as Markdown."""
+    return escape_markdown(str(text), limit)
+
+
+def read_upload(upload) -> Report | None:
+    """The uploaded report's lines (read once per file and session); an error message and None if unreadable."""
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    memo = st.session_state.setdefault("_reports", {})
+    if digest not in memo:
+        try:
+            memo.clear()  # one report at a time per session: a 300-page report is kept once
+            memo[digest] = read_report(data=data, name=upload.name)
+        except IngestError as exc:
+            st.error(f"{say(upload.name, 200)} kan inte läsas: {say(exc, 300)}")
+            return None
+    return Report(memo[digest], upload.name, digest, len(data))
+
+
+def upload_help() -> str:
+    return f"PDF eller text (.txt), högst {MAX_MB} MB och {MAX_PAGES} sidor"
+
+
+# -- förbund ------------------------------------------------------------------------------------
+
+
+def _known_guess(ds: Dataset, lines: list[Line]) -> str:
+    found = register.guess_name(lines)
+    if found:
+        for r in ds.forbund.iter_rows(named=True):
+            if r["name"].lower() == found.value.lower():
+                return r["forbund"]
+    head = " ".join(ln.text for ln in lines[:60]).lower()
+    for r in ds.forbund.iter_rows(named=True):
+        if r["name"].lower() in head:
+            return r["forbund"]
+    return NEW
+
+
+def choose_forbund(ds: Dataset, report: Report) -> str:
+    nm = common.names()
+    options = [*nm, NEW]
+    key = f"imp_forbund_{report.key}"
+    if key not in st.session_state:
+        st.session_state[key] = _known_guess(ds, report.lines)
+    return st.selectbox(
+        "Förbund",
+        options,
+        format_func=lambda s: "➕ Nytt förbund (registrera)" if s == NEW else nm.get(s, s),
+        key=key,
+        help="Välj ett förbund som redan finns, eller registrera ett nytt.",
+    )
+
+
+@dataclass(frozen=True)
+class NewForbund:
+    row: dict[str, str]
+    members: list[dict[str, str]]
+    member_pairs: list[tuple[str, str]]
+    problems: list[str]
+
+    def for_document(self, document: str) -> NewForbund:
+        """The registry rows pointing at the document being published (where a value was read from it)."""
+        row = dict(self.row)
+        for col in ("org_nr_document", "ceiling_document"):
+            if row[col.replace("_document", "_line")]:
+                row[col] = document
+        members = [{**m, "document": document if m["line"] else ""} for m in self.members]
+        return NewForbund(row, members, self.member_pairs, self.problems)
+
+
+def registration_form(ds: Dataset, report: Report) -> NewForbund:
+    """Name, slug, län, region, org.nr, members and ceiling of a förbund not known yet, suggested from the report."""
+    lines, k = report.lines, report.key
+    taken = set(ds.forbund["forbund"].to_list()) | set(published.registered_slugs())
+    found = register.guess_name(lines)
+    members_guess = register.guess_members(lines)
+    with st.container(border=True):
+        st.markdown("**Nytt förbund**")
+        st.caption("Förslagen är lästa ur rapporten; kontrollera och rätta dem. Slug är förbundets namn i länkar.")
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Fullständigt namn", value=found.value if found else "", key=f"reg_name_{k}")
+        if found:
+            c1.caption(f"Läst på rad {found.line}.")
+        short = c2.text_input("Kort namn (i diagrammen)", value=register.short_name(name), key=f"reg_short_{k}")
+        slug = c1.text_input(
+            "Slug (a–z, 0–9, bindestreck)", value=register.suggest_slug(name, taken), key=f"reg_slug_{k}"
+        ).strip()
+        org_guess = register.guess_org_nr(lines)
+        org = c2.text_input("Organisationsnummer", value=org_guess.value if org_guess else "", key=f"reg_org_{k}")
+        if org_guess:
+            c2.caption(f"Läst på rad {org_guess.line}.")
+        counties = list(register.counties())
+        county_guess = register.county_of(members_guess)
+        lan = c1.selectbox(
+            "Län",
+            counties,
+            index=counties.index(county_guess) if county_guess in counties else None,
+            key=f"reg_lan_{k}",
+            placeholder="Välj län",
+        )
+        region = c2.text_input(
+            "Region", value=register.counties().get(lan or "", ""), key=f"reg_region_{k}_{lan or ''}"
+        )
+        members_text = st.text_area(
+            "Medlemmar, en per rad: Namn (kommun, region eller stat)",
+            value=register.format_members(members_guess),
+            height=160,
+            key=f"reg_members_{k}",
+        )
+        c3, c4 = st.columns([1, 3])
+        pct = c3.number_input("Tak för eget kapital (%)", 1.0, 100.0, register.DEFAULT_CEILING, 1.0, key=f"reg_pct_{k}")
+        candidates = register.ceiling_lines(lines)
+        choice = c4.selectbox(
+            "Var taket kommer ifrån",
+            [None, *candidates],
+            format_func=lambda f: register.DEFAULT_CEILING_LABEL if f is None else f"rad {f.line}: {f.label[:110]}",
+            key=f"reg_ceiling_{k}",
+        )
+    pairs, problems = register.parse_members(members_text)
+    org_found = None
+    if org.strip():
+        at = register.locate(lines, org.strip())
+        org_found = register.Found(org.strip(), at.line, at.label)
+    row, members = register.registry_rows(
+        slug=slug,
+        name=name,
+        short=short,
+        lan=lan or "",
+        region=region,
+        org_nr=org_found,
+        members=pairs,
+        ceiling_pct=float(pct),
+        ceiling_line=choice,
+        document="",
+        lines=lines,
+    )
+    problems = register.registration_problems(row, taken) + problems
+    return NewForbund(row, members, pairs, problems)
+
+
+# -- the document -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    document: str
+    type: str
+    year: int
+    title: str
+
+
+def document_form(report: Report, forbund_name: str, slug: str) -> DocumentMeta | None:
+    k = report.key
+    c1, c2, c3 = st.columns([2, 1, 3])
+    doc_type = c1.selectbox(
+        "Dokument",
+        list(TYPES),
+        index=list(TYPES).index(guess_type(report.lines)),
+        key=f"doc_type_{k}",
+        format_func=str.capitalize,
+    )
+    guessed = guess_year(report.lines)
+    year = c2.number_input("År", 1990, 2100, guessed or date.today().year - 1, 1, key=f"doc_year_{k}")
+    if not guessed:
+        c2.caption("Året hittades inte i rapporten.")
+    title = c3.text_input(
+        "Titel", value=f"{doc_type.capitalize()} {int(year)} {forbund_name}".strip(), key=f"doc_title_{k}_{slug}"
+    )
+    if not slug:
+        return None
+    return DocumentMeta(f"{slug}-{TYPES[doc_type]}-{int(year)}", doc_type, int(year), title.strip())
+
+
+# -- review -------------------------------------------------------------------------------------
+
+
+def proposals(report: Report, slug: str, meta: DocumentMeta, members: list[tuple[str, str]]) -> Result:
+    """The extractor's proposal, computed once per report, förbund, year, type and member list."""
+    memo = st.session_state.setdefault("_proposals", {})
+    key = (report.sha256, slug, meta.year, meta.type, tuple(members))
+    if key not in memo:
+        memo.clear()
+        memo[key] = propose(report.lines, slug, meta.year, document=meta.document, doc_type=meta.type, members=members)
+    return memo[key]
+
+
+def _metric_label(metric: str) -> str:
+    return f"{METRICS[metric].label} ({metric})"
+
+
+def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) -> tuple[list[dict], list[str]]:
+    """The proposals beside the report text; figures added by hand; the reviewed rows and their problems."""
+    k = f"{report.key}_{meta.document}"
+    added: list[dict] = st.session_state.setdefault(f"added_{k}", [])
+    rows = result.rows
+    st.subheader(f"Granska ({len(rows)} förslag)")
+    st.caption(
+        "Bocka ur det som är fel, rätta ett tryckt värde eller en enhet. Välj ett förslag till höger för att se "
+        "raden i rapporten (markerad); rader med andra förslag är strimmade."
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        edited = st.data_editor(
+            review_table(rows, report.lines),
+            hide_index=True,
+            key=f"review_{k}",
+            disabled=["Mått", "År", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
+            num_rows="fixed",
+            column_config={
+                "Godkänn": st.column_config.CheckboxColumn("Godkänn", width="small"),
+                "Tryckt värde": st.column_config.TextColumn("Tryckt värde", help="Som det står i rapporten"),
+                "Enhet": st.column_config.SelectboxColumn("Enhet", options=["kr", "tkr", "mkr", *UNITS[1:]]),
+            },
+        )
+    all_rows = rows + added
+    with right:
+        if all_rows:
+            focus = st.selectbox(
+                "Visa i rapporten",
+                range(len(all_rows)),
+                format_func=lambda i: (
+                    f"{i + 1}. rad {all_rows[i]['line']}: {METRICS[all_rows[i]['metric']].label} "
+                    f"{all_rows[i]['printed']}" + (" (tillagd)" if i >= len(rows) else "")
+                ),
+                key=f"focus_{k}",
+            )
+            marked = {int(r["line"]) for r in all_rows}
+            st.html(excerpt_html(report.lines, int(all_rows[focus]["line"]), marked))
+    reviewed, problems = apply_review(rows, edited.to_dicts(), reviewer, date.today().isoformat())
+    added_form(report, meta, added, k)
+    if added:
+        st.caption("Tillagda för hand (bocka ur för att ta bort):")
+        keep = st.data_editor(
+            review_table(added, report.lines),
+            hide_index=True,
+            key=f"added_table_{k}_{len(added)}",
+            disabled=["Mått", "År", "Tryckt värde", "Enhet", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
+            num_rows="fixed",
+        )
+        more, more_problems = apply_review(added, keep.to_dicts(), reviewer, date.today().isoformat())
+        reviewed += more
+        problems += more_problems
+    return reviewed, problems
+
+
+def added_form(report: Report, meta: DocumentMeta, added: list[dict], k: str) -> None:
+    with st.expander("Lägg till en uppgift som förslaget missade"):
+        with st.form(f"add_{k}", clear_on_submit=True, border=False):
+            c1, c2, c3 = st.columns([1, 3, 1])
+            last = max(1, report.lines[-1].no if report.lines else 1)
+            c1.number_input("Rad", 1, last, 1, key=f"add_line_{k}")
+            c2.selectbox("Mått", list(METRICS), format_func=_metric_label, key=f"add_metric_{k}")
+            c3.number_input("År", 1990, 2100, meta.year, 1, key=f"add_year_{k}")
+            c4, c5, c6, c7 = st.columns([2, 1, 1, 3])
+            c4.text_input("Tryckt värde", key=f"add_printed_{k}", help="Exakt som det står på raden")
+            c5.selectbox("Enhet", ["kr", "tkr", "mkr", *UNITS[1:]], key=f"add_unit_{k}")
+            c6.selectbox("Grund", [b for b in BASES if b != "härledd"], key=f"add_basis_{k}")
+            c7.text_input("Etikett (tom = texten före talet)", key=f"add_label_{k}")
+            # A callback: it runs before the next run with the values as submitted (and before the form clears).
+            st.form_submit_button("Lägg till", on_click=_add_clicked, args=(report.lines, added, k))
+        for p in st.session_state.pop(f"add_problems_{k}", []):
+            st.error(say(p, 300))
+
+
+def _add_clicked(lines: list[Line], added: list[dict], k: str) -> None:
+    state = st.session_state
+    row, problems = added_row(
+        lines,
+        line=int(state[f"add_line_{k}"]),
+        metric=state[f"add_metric_{k}"],
+        year=int(state[f"add_year_{k}"]),
+        basis=state[f"add_basis_{k}"],
+        printed=state[f"add_printed_{k}"],
+        unit=state[f"add_unit_{k}"],
+        label=state[f"add_label_{k}"],
+    )
+    if row is None:
+        state[f"add_problems_{k}"] = problems
+    else:
+        added.append(row)
+
+
+# -- checks and publishing ----------------------------------------------------------------------
+
+
+def build_publication(
+    report: Report, slug: str, meta: DocumentMeta, rows: list[dict], new: NewForbund | None
+) -> Publication:
+    registration = Registration(new.row, new.members) if new is not None else None
+    return Publication(
+        document=meta.document,
+        forbund=slug,
+        type=meta.type,
+        year=meta.year,
+        title=meta.title,
+        source_file=report.name,
+        sha256=report.sha256,
+        size_bytes=report.size,
+        rows=[{c: r.get(c, "") for c in SOURCE_COLUMNS} for r in rows],
+        registration=registration,
+    )
+
+
+def _state_now():
+    try:
+        return published.store().published(), ""
+    except (StoreUnavailable, Exception) as exc:  # the page still shows the review; publishing says why not
+        return None, str(exc)
+
+
+def checks(pub: Publication) -> tuple[list[str], Dataset | None]:
+    """Validation problems, and the dataset as it would be (its findings are shown, never blocking)."""
+    state, problem = _state_now()
+    if state is None:
+        return [f"databasen kan inte läsas: {problem}"], None
+    versions = [v for v in state.documents if v["document"] == pub.document]
+    version = int(versions[0]["version"]) + 1 if versions else 1
+    problems = candidate_problems(state, pub, published.data_dir(), version)
+    if problems:
+        return problems, None
+    memo = st.session_state.setdefault("_candidate", {})
+    key = hashlib.sha256(repr((pub, state.history[-1:] if state.history else None)).encode()).hexdigest()
+    if key not in memo:
+        memo.clear()
+        try:
+            memo[key] = build_dataset(published.data_dir(), with_candidate(state, pub, version))
+        except DataValidationError as exc:
+            return [str(p) for p in exc.problems], None
+    return [], memo[key]
+
+
+def findings_panel(candidate: Dataset | None, pub: Publication) -> None:
+    if candidate is None:
+        return
+    found = findings_table(candidate, [pub.forbund])
+    mine = [
+        any(f.startswith(pub.document + ":") for f in ids) or pub.document in desc
+        for ids, desc in zip(found["figure_ids"].to_list(), found["Beskrivning"].to_list(), strict=True)
+    ]
+    found = found.filter(pl.Series(mine, dtype=pl.Boolean)).drop("figure_ids")
+    st.subheader(f"Kontroller av det granskade ({found.height} avvikelser)")
+    if found.height == 0:
+        st.success("Konsistenskontrollerna hittar inga avvikelser i de granskade uppgifterna.")
+        return
+    st.caption(
+        "Avvikelser stoppar inte publiceringen: en rapport som motsäger sig själv publiceras som den är, och "
+        "avvikelsen visas i jämförelsen. Rätta bara det som är felläst."
+    )
+    units = found["Enhet"].to_list()
+    show = found.with_columns(
+        *[
+            pl.Series(c, [common.fmt_unit(v, u) for v, u in zip(found[c], units, strict=True)], dtype=pl.String)
+            for c in ("Väntat", "Angivet", "Skillnad")
+        ]
+    ).drop("Enhet")
+    st.dataframe(format_frame(show, {c: "text" for c in show.columns}), hide_index=True, key="import_findings")
+
+
+def publish_panel(pub: Publication, problems: list[str]) -> None:
+    """The publish (or replace) button; the editor's permission is checked again at the click."""
+    st.subheader("Publicera")
+    try:
+        versions = [v for v in published.store().versions() if v["document"] == pub.document]
+    except Exception as exc:
+        st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
+        return
+    current = next((v for v in versions if v["status"] == "gällande"), None)
+    for p in problems:
+        st.error(say(p, 400))
+    st.caption(f"Publiceras i {published.store_name()} som {pub.document}.")
+    if current is not None:
+        st.info(
+            f"{say(pub.document)} är redan publicerat (version {current['version']}, {say(current['source_file'])}, "
+            f"{say(current['published_by'])} {current['published_at'][:10]}). Publicera en rättad rapport som en ny "
+            "version; den gamla finns kvar i historiken."
+        )
+        reason = st.text_input("Varför ersätts den?", key="replace_reason")
+        st.button(
+            f"Ersätt med version {current['version'] + 1}",
+            type="primary",
+            disabled=bool(problems) or not reason.strip(),
+            key="import_replace",
+            on_click=_publish_clicked,
+            args=(pub, True),
+        )
+    else:
+        st.button(
+            f"Publicera {len(pub.rows)} uppgifter" + (" och registrera förbundet" if pub.registration else ""),
+            type="primary",
+            disabled=bool(problems),
+            key="import_publish",
+            on_click=_publish_clicked,
+            args=(pub, False),
+        )
+    errors = st.session_state.pop("_publish_errors", [])
+    if errors:
+        st.error("Inte publicerat; inget ändrades:\n\n" + "\n".join(f"- {say(p, 300)}" for p in errors))
+
+
+def _publish_clicked(pub: Publication, replacing: bool) -> None:
+    """The click, run before the next script run: exactly what the editor saw is published (or nothing)."""
+    try:
+        editor = editors.authorise(common.editor_decision(), getattr(st.user, "email", None))
+        store = published.store()
+        if replacing:
+            version = store.replace(pub, editor, st.session_state.get("replace_reason", ""))
+        else:
+            version = store.publish(pub, editor)
+    except PublishError as exc:
+        st.session_state["_publish_errors"] = exc.problems
+        return
+    except (PermissionError, StoreUnavailable) as exc:
+        st.session_state["_publish_errors"] = [str(exc)]
+        return
+    published.changed()
+    st.session_state[f"imp_forbund_{pub.sha256[:12]}"] = pub.forbund  # registered now: choose it, not "new"
+    st.session_state["_select_also"] = pub.forbund
+    st.session_state["_published_msg"] = (
+        f"{pub.document} version {version} är publicerad med {len(pub.rows)} uppgifter"
+        + (" och förbundet är registrerat" if pub.registration else "")
+        + ". Den syns nu på alla sidor.",
+        pub.forbund,
+    )
+
+
+def published_message(slug_names: dict[str, str]) -> None:
+    msg, slug = st.session_state.pop("_published_msg", ("", None))
+    if msg:
+        st.success(say(msg, 300), icon=":material/check_circle:")
+        if slug in slug_names:
+            st.page_link(
+                "pages/profil.py",
+                label=f"Se {escape_markdown(slug_names[slug], 80)} i förbundsprofilen",
+                icon=":material/badge:",
+                query_params={"forbund": slug},
+            )
+
+
+def download(rows: list[dict], meta: DocumentMeta | None, report: Report) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(SOURCE_COLUMNS), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
+    name = f"{meta.document if meta else 'granskat'}-{report.key}.csv"
+    st.download_button(
+        f"⬇ De {len(rows)} granskade uppgifterna (CSV, data/:s format)",
+        buf.getvalue().encode("utf-8"),
+        name,
+        "text/csv",
+        key="import_download",
+        disabled=not rows,
+    )
+
+
+def published_documents(ds: Dataset) -> None:
+    """What is published now, every version, and withdrawing a document (with a reason)."""
+    st.subheader("Publicerade dokument")
+    try:
+        versions = published.store().versions()
+    except Exception as exc:
+        st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
+        return
+    if not versions:
+        st.caption(f"Inget är publicerat ännu i {published.store_name()}.")
+        return
+    nm = common.names()
+    table = pl.DataFrame(
+        {
+            "Dokument": [v["document"] for v in versions],
+            "Förbund": [nm.get(v["forbund"], v["forbund"]) for v in versions],
+            "Version": [v["version"] for v in versions],
+            "Status": [v["status"] for v in versions],
+            "Fil": [v["source_file"] for v in versions],
+            "Publicerad av": [v["published_by"] for v in versions],
+            "Datum": [v["published_at"][:10] for v in versions],
+        }
+    )
+    st.dataframe(format_frame(table, {c: "text" for c in table.columns}), hide_index=True, key="import_versions")
+    current = [v["document"] for v in versions if v["status"] == "gällande"]
+    if not current:
+        return
+    with st.expander("Dra tillbaka ett dokument"):
+        st.caption("Dokumentet tas ur jämförelsen; det och dess uppgifter finns kvar i historiken.")
+        doc = st.selectbox("Dokument", current, key="withdraw_document")
+        reason = st.text_input("Varför?", key="withdraw_reason")
+        st.button("Dra tillbaka", disabled=not reason.strip(), key="withdraw", on_click=_withdraw_clicked, args=(doc,))
+        errors = st.session_state.pop("_withdraw_errors", [])
+        if errors:
+            st.error("Inte tillbakadraget:\n\n" + "\n".join(f"- {say(p, 300)}" for p in errors))
+
+
+def _withdraw_clicked(document: str) -> None:
+    try:
+        editor = editors.authorise(common.editor_decision(), getattr(st.user, "email", None))
+        published.store().withdraw(document, editor, st.session_state.get("withdraw_reason", ""))
+    except (PermissionError, PublishError, StoreUnavailable) as exc:
+        st.session_state["_withdraw_errors"] = getattr(exc, "problems", None) or [str(exc)]
+        return
+    published.changed()
+    st.session_state["_published_msg"] = (f"{document} är tillbakadraget ur jämförelsen.", None)

@@ -1,0 +1,106 @@
+"""The store at the Streamlit edge: st.connection("sql"), its revision (the dataset's cache key) and its rows.
+
+Which database: FINSAM_STORE_URL, else ``[connections.sql]`` in .streamlit/secrets.toml (PostgreSQL
+for a hosted deployment), else the SQLite file in the data folder (lib/store/settings.py). A store
+that cannot be reached never stops the dashboard: the curated data is shown with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from lib.sources import DATA_DIR, Published
+from lib.store import Store, StoreUnavailable
+from lib.store.schema import SchemaTooNew
+from lib.store.settings import default_sqlite_path, describe, secrets_url, sqlite_url
+
+UNAVAILABLE = "ej tillgänglig"
+_log = logging.getLogger("finsam")
+_logged: set[str] = set()
+REJECTED: dict[str, str] = {}  # revision → why its published rows were left out of the dataset
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file
+        return {}
+
+
+def store_url() -> str:
+    return os.environ.get("FINSAM_STORE_URL") or secrets_url(_secrets()) or sqlite_url(default_sqlite_path())
+
+
+def store_name() -> str:
+    return describe(store_url())
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("FINSAM_DATA_DIR") or DATA_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, folder: str) -> Store:
+    conn = st.connection("sql", type="sql", url=url)
+    return Store(conn.engine, Path(folder))
+
+
+def store() -> Store:
+    return _store(store_url(), str(data_dir()))
+
+
+def registered_slugs() -> list[str]:
+    """The förbund registered in the store (also those whose documents are all withdrawn)."""
+    try:
+        return list(store().registered())
+    except Exception:  # shown elsewhere; a slug check then relies on the dataset alone
+        return []
+
+
+def _note(problem: str) -> None:
+    if problem not in _logged:
+        _logged.add(problem)
+        _log.warning("Publicerade rapporter: %s", problem)
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def _revision(url: str) -> str:
+    try:
+        return store().revision()
+    except (StoreUnavailable, SchemaTooNew) as exc:
+        _note(f"{exc} {getattr(exc, 'detail', '')}")
+        return f"{UNAVAILABLE}: {exc}"
+    except Exception as exc:  # a wrong URL, a missing driver: the dashboard still shows the curated data
+        _note(f"{type(exc).__name__}: {exc}")
+        return f"{UNAVAILABLE}: databasen för publicerade rapporter kan inte öppnas ({type(exc).__name__})"
+
+
+def revision() -> str:
+    """The store's revision, re-read at most every 5 seconds (other servers' publications show within that)."""
+    return _revision(store_url())
+
+
+def problem() -> str:
+    """Why published reports cannot be shown now ('' when they can)."""
+    rev = revision()
+    return rev.split(": ", 1)[1] if rev.startswith(UNAVAILABLE) else REJECTED.get(rev, "")
+
+
+def rows(rev: str) -> Published | None:
+    """The published rows at that revision (None when the store is unavailable or empty)."""
+    if rev.startswith(UNAVAILABLE) or rev.startswith("0:"):
+        return None
+    try:
+        return store().published()
+    except (StoreUnavailable, SchemaTooNew) as exc:
+        _note(str(exc))
+        return None
+
+
+def changed() -> None:
+    """After a write in this process: read the revision again now (the dataset follows it)."""
+    _revision.clear()
