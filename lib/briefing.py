@@ -189,8 +189,11 @@ def build_briefing(ds: Dataset, slug: str, choice: str = "senaste", today: date 
     sources = [Paragraph("Källor", st["h2"])]
     for d in docs.iter_rows(named=True):
         adopted = f", fastställd {d['adopted'].isoformat()}" if d["adopted"] else ""
+        origin = f"; {d['provenance']}" if d.get("origin") == "publicerad" else ""
         sources.append(
-            Paragraph(_esc(f"{d['title']}{adopted} (radnummer avser textversionen {d['source_file']})."), st["small"])
+            Paragraph(
+                _esc(f"{d['title']}{adopted} (radnummer avser textversionen {d['source_file']}{origin})."), st["small"]
+            )
         )
     sources.append(
         Paragraph(

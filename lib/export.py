@@ -12,6 +12,7 @@ import polars as pl
 from lib.data import Dataset, load_dataset
 from lib.downloads import XLSX_OPTIONS, neutralise_formulas, write_excel
 from lib.schema import DataValidationError
+from lib.views import provenance_expr
 
 TABLE_NAMES = ("figures", "findings", "mappings")
 
@@ -37,7 +38,8 @@ def locator(df: pl.DataFrame) -> pl.Expr:
 
 def figures_table(ds: Dataset) -> pl.DataFrame:
     """The tidy figures with the export column order (the contract documented in the README)."""
-    f = ds.figures
+    docs = ds.documents.select("document", "provenance")
+    f = ds.figures.join(docs, on="document", how="left", maintain_order="left")
     return f.select(
         "forbund",
         "year",
@@ -63,6 +65,10 @@ def figures_table(ds: Dataset) -> pl.DataFrame:
         "page",
         "derived_from",
         "note",
+        pl.when(pl.col("derived_from").is_not_null())
+        .then(pl.lit("härledd"))
+        .otherwise(provenance_expr())
+        .alias("provenance"),
         "figure_id",
     )
 
@@ -101,6 +107,19 @@ def export_xlsx(df: pl.DataFrame, path: Path | io.BytesIO, sheet: str) -> None:
     write_excel(df, path, sheet, autofit=True, freeze_panes=(1, 0))
 
 
+def published_now():
+    """The store's published rows for a command-line export (None, with a note, when it cannot be read)."""
+    from lib.store import Store, StoreUnavailable
+    from lib.store.settings import describe, store_url
+
+    url = store_url()
+    try:
+        return Store.open(url).published()
+    except (StoreUnavailable, Exception) as exc:  # the curated data is still exported
+        print(f"Obs: publicerade rapporter i {describe(url)} kunde inte läsas ({exc}); bara data/.", file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.export", description="Exportera data som CSV eller Excel.")
     parser.add_argument("table", choices=TABLE_NAMES)
@@ -110,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "xlsx" and args.output is None:
         parser.error("--format xlsx kräver --output FIL")
     try:
-        ds = load_dataset()
+        ds = load_dataset(published=published_now())
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -130,7 +149,7 @@ if __name__ == "__main__":
 
 # What each exported column means: shown on the sources page and written into the Excel file.
 DATA_DICTIONARY: list[tuple[str, str, str]] = [
-    ("figures", "forbund", "förbundets id: sodra-lappland, solleftea, jamtland, sydnarke"),
+    ("figures", "forbund", "förbundets id (slug), t.ex. sydnarke; även de som registrerats via importen"),
     ("figures", "year, period", "år; helår eller halvår 1 (halvår är inte jämförbart med helår)"),
     ("figures", "metric, value, unit", "måttets id, värdet och enheten; belopp i kronor, kostnader positiva"),
     ("figures", "basis", "utfall, budget, plan, eller härledd (uträknad ur utfall)"),
@@ -138,6 +157,14 @@ DATA_DICTIONARY: list[tuple[str, str, str]] = [
     ("figures", "insats, kommun, age_band", "insatsens namn; kommun eller Riket och åldersgrupp (HÅE)"),
     ("figures", "printed, printed_unit", "värdet exakt som det är tryckt och dess enhet (tkr, kr, %)"),
     ("figures", "derived_from, note", "för härledda värden: vilka uppgifter de räknats fram ur, och hur"),
+    (
+        "figures",
+        "provenance",
+        "kurerad i projektets data/, eller 'inläst från <fil>, granskad av <redaktör> <datum>' för publicerade",
+    ),
+    ("documents", "origin, version", "kurerad eller publicerad; publicerade dokuments version (ersatta finns kvar)"),
+    ("documents", "sha256, published_by, published_at", "den uppladdade filens kontrollsumma, vem och när (UTC)"),
+    ("history", "at, editor, action", "när (UTC), vem och vad: registrera, publicera, ersätt, dra tillbaka"),
     ("findings", "check, severity", "vilken kontroll; motsägelse eller avrundning (högst 1 kr per uppgift)"),
     ("findings", "expected, found, difference", "vad övriga uppgifter ger, vad som står, skillnaden"),
     ("findings", "tolerance", "vad tryckt avrundning tillåter (500 kr per tkr-uppgift, 0,05 för '20,5 %')"),
@@ -174,6 +201,7 @@ def dataset_xlsx(ds: Dataset, today: str) -> bytes:
             ("findings", findings_table(ds)),
             ("mappings", mappings_table(ds)),
             ("documents", ds.documents),
+            ("history", ds.history),
         ):
             write_excel(df, wb, name, autofit=True, freeze_panes=(1, 0))
         dictionary = pl.DataFrame(DATA_DICTIONARY, schema=["tabell", "kolumner", "betydelse"], orient="row")

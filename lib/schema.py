@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -229,6 +230,56 @@ def check_source_row(file: str, rownum: int, row: dict[str, str], documents: set
             bad("ett uttryckligt 'value' kräver en 'note' som förklarar varför det tryckta talet inte kan läsas")
     if row.get("part_of") and row.get("part_of") == row.get("item"):
         bad("'part_of' kan inte peka på raden själv")
+    return out
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MEMBER_KINDS = ("kommun", "region", "stat")
+
+
+def slug_problem(slug: str, taken: set[str]) -> str:
+    """Why a slug cannot be used ('' when it can): it names the förbund in links and must stay stable."""
+    if not slug:
+        return "kortnamnet i länkar (slug) saknas"
+    if not SLUG.fullmatch(slug) or len(slug) > 40:
+        return (
+            f"'{slug}' duger inte som slug: bara a–z, 0–9 och bindestreck mellan orden, högst 40 tecken "
+            "(å, ä och ö skrivs a, a och o)"
+        )
+    if slug in taken:
+        return f"'{slug}' används redan av ett annat förbund"
+    return ""
+
+
+def registration_problems(row: dict[str, str], taken: set[str]) -> list[str]:
+    out = []
+    if len(row["name"]) < 5:
+        out.append("förbundets fullständiga namn behövs")
+    if not row["short_name"]:
+        out.append("ett kort namn för diagrammen behövs")
+    problem = slug_problem(row["forbund"], taken)
+    if problem:
+        out.append(problem)
+    if not row["lan"]:
+        out.append("länet behövs")
+    try:
+        pct = float(row["ceiling_pct"])
+        if not 0 < pct <= 100:
+            out.append("taket ska vara en andel mellan 0 och 100 %")
+    except ValueError:
+        out.append("taket ska vara ett tal")
+    if row["org_nr"] and not re.fullmatch(r"\d{6}-\d{4}", row["org_nr"]):
+        out.append(f"organisationsnumret '{row['org_nr']}' ska skrivas NNNNNN-NNNN")
+    return out
+
+
+def member_problems(members: list[dict[str, str]]) -> list[str]:
+    out = []
+    for m in members:
+        if m.get("kind") not in MEMBER_KINDS:
+            out.append(f"medlemmen {m.get('member')}: '{m.get('kind')}' ska vara kommun, region eller stat")
+    if not any(m.get("kind") == "kommun" for m in members):
+        out.append("minst en medlemskommun behövs")
     return out
 
 

@@ -208,6 +208,11 @@ def compile_figure(document: str, forbund: str, r: dict[str, str]) -> dict[str, 
     }
 
 
+def curated_slugs(data_dir: Path = DATA_DIR) -> list[str]:
+    """The förbund of data/forbund.csv."""
+    return [s for s in _slugs(data_dir / "forbund.csv") if s]
+
+
 def _slugs(path: Path) -> list[str]:
     """The förbund slugs a registry file names (read leniently; full validation follows)."""
     try:
@@ -325,7 +330,10 @@ def _published_parts(
     """
     findings: list[dict] = []
     forbund = []
+    with_documents = {d["forbund"] for d in pub.documents}
     for r in pub.forbund:
+        if r["forbund"] not in with_documents:
+            continue  # registered, but every document withdrawn: nothing to compare (the store keeps it)
         if r["forbund"] in curated_forbund:
             findings.append(
                 _overlap(

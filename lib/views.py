@@ -149,7 +149,7 @@ def sources_table(ds: Dataset, figure_ids: list[str]) -> pl.DataFrame:
     keys = stated.filter(pl.col("figure_id").is_in(ids)).select(SOURCE_KEY).unique()
     copies = stated.join(keys, on=SOURCE_KEY, how="semi", nulls_equal=True)
     index = findings_by_figure(ds, ("motsägelse", "avrundning"))
-    docs = ds.documents.select("document", pl.col("title").alias("Dokument"))
+    docs = ds.documents.select("document", pl.col("title").alias("Dokument"), "provenance")
     with_docs = copies.join(docs, on="document", how="left")
     flagged = map_values(with_docs["figure_id"], lambda f: " • ".join(index.get(f, [])) or None, pl.String)
     return (
@@ -172,10 +172,24 @@ def sources_table(ds: Dataset, figure_ids: list[str]) -> pl.DataFrame:
             pl.col("line").alias("Rad"),
             pl.col("section").alias("Avsnitt"),
             pl.col("label").alias("Etikett i rapporten"),
+            provenance_expr().alias("Ursprung"),
             "Avvikelse",
         )
         .unique()
         .sort("Förbund", "År", "Mått", "Dokument", "Rad")
+    )
+
+
+REVIEW_NOTE = r"(rättad vid granskning, förslaget var [^;]+|tillagd för hand vid granskningen[^;]*)"
+
+
+def provenance_expr() -> pl.Expr:
+    """ "kurerad i data/ …" or "inläst från x.pdf, granskad av … 2026-11-26", and what the review changed."""
+    change = pl.col("note").str.extract(REVIEW_NOTE, 1)
+    return (
+        pl.when(change.is_not_null())
+        .then(pl.concat_str(pl.col("provenance"), pl.lit("; "), change))
+        .otherwise(pl.col("provenance"))
     )
 
 

@@ -198,8 +198,9 @@ def document_contributions(ds: Dataset) -> pl.DataFrame:
         pl.col("type").alias("Typ"),
         pl.col("year").alias("År"),
         pl.col("title").alias("Titel"),
-        pl.col("adopted").cast(pl.String).alias("Fastställd"),
+        pl.col("adopted").cast(pl.String).fill_null("anges inte").alias("Fastställd"),
         pl.col("source_file").alias("Fil"),
+        pl.col("provenance").alias("Ursprung"),
     )
     total = stated.group_by("document").len().rename({"len": "Uppgifter"})
     return (
@@ -207,4 +208,26 @@ def document_contributions(ds: Dataset) -> pl.DataFrame:
         .join(counts, on="document", how="left")
         .join(touched, on="document", how="left")
         .with_columns(pl.col("Avvikelser").fill_null(0))
+    )
+
+
+HISTORY_ACTIONS = {
+    "registrera": "Registrerade förbundet",
+    "publicera": "Publicerade",
+    "ersätt": "Ersatte med ny version",
+    "dra tillbaka": "Drog tillbaka",
+}
+
+
+def publication_history(ds: Dataset) -> pl.DataFrame:
+    """The store's append-only log as people read it, newest first."""
+    h = ds.history
+    return h.sort("id", descending=True).select(
+        pl.col("at").str.slice(0, 16).str.replace("T", " ").alias("Tid (UTC)"),
+        pl.col("action").replace_strict(HISTORY_ACTIONS, default=pl.col("action")).alias("Händelse"),
+        pl.col("forbund").replace_strict(names(ds), default=pl.col("forbund")).alias("Förbund"),
+        pl.col("document").fill_null("").alias("Dokument"),
+        pl.col("version").cast(pl.String).fill_null("").alias("Version"),
+        pl.col("editor").alias("Redaktör"),
+        pl.col("comment").fill_null("").alias("Kommentar"),
     )

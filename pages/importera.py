@@ -33,13 +33,13 @@ importing.published_message(common.names())
 upload = st.file_uploader("Rapport (PDF eller text)", key="upload", help=importing.upload_help())
 report = importing.read_upload(upload) if upload is not None else None
 if report is not None:
-    slug = importing.choose_forbund(ds, report)
+    known = importing.known_forbund(ds)
+    slug = importing.choose_forbund(known, report)
     new = importing.registration_form(ds, report) if slug == importing.NEW else None
     if new is not None:
         slug, name, members = new.row["forbund"], new.row["name"], new.member_pairs
     else:
-        name = common.names().get(slug, slug)
-        members = [(r["member"], r["kind"]) for r in ds.members.filter(forbund=slug).iter_rows(named=True)]
+        name, members = known[slug].name, known[slug].members
     meta = importing.document_form(report, name, slug)
     if meta is None:
         st.info("Ange förbundets slug för att fortsätta.")

@@ -13,7 +13,7 @@ from lib.checks import CHECK_LABELS
 from lib.downloads import swedish_csv
 from lib.export import DATA_DICTIONARY, citation, dataset_xlsx, figures_table, findings_table, mappings_table
 from lib.format import format_frame
-from lib.views_profile import document_contributions
+from lib.views_profile import document_contributions, publication_history
 from lib.views_profile import findings_table as findings_view
 from ui import common
 
@@ -32,8 +32,18 @@ docs = document_contributions(ds)
 st.dataframe(docs.drop("document"), hide_index=True, key="documents")
 st.caption(
     "Uppgifter: antal tryckta siffror som hämtats ur dokumentet, per grupp. Avvikelser: antal kontroller som "
-    "slagit till på någon av dokumentets siffror."
+    "slagit till på någon av dokumentets siffror. Ursprung: kurerad i projektets data/ eller publicerad via "
+    "importen (fil, granskare och datum)."
 )
+history = publication_history(ds)
+with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
+    if history.height:
+        st.dataframe(format_frame(history, {c: "text" for c in history.columns}), hide_index=True, key="history")
+        st.caption(
+            "Historiken bara växer: en ersatt eller tillbakadragen rapport finns kvar i databasen med sina uppgifter."
+        )
+    else:
+        st.caption("Inga rapporter har publicerats via importen ännu; allt ovan är kurerat i projektets data/.")
 
 st.subheader("Avvikelser att kontrollera")
 checks = st.multiselect(

@@ -36,3 +36,37 @@ def dataset():
     from lib.data import load_dataset
 
     return load_dataset()
+
+
+# -- stores for the publish tests: SQLite always, PostgreSQL where scripts/test.sh started one ----------------
+
+PG_URL = os.environ.get("FINSAM_TEST_PG_URL", "")
+PG_MISSING = (
+    "PostgreSQL finns inte här (FINSAM_TEST_PG_URL saknas): scripts/test.sh installerar och startar en; "
+    "testerna mot PostgreSQL hoppas över"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty store of each kind, one per test (PostgreSQL: a database created and dropped for it)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'publicerat.sqlite'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_MISSING)
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"finsam_{uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -89,7 +89,7 @@ def test_the_export_csv_neutralises_labels(hostile_dataset):
 def test_the_proposal_csv_round_trips_through_the_sources_reader(tmp_path):
     from lib.ingest.propose import propose
     from lib.ingest.reading import lines_from_text
-    from lib.sources import _read_rows
+    from lib.sources import read_rows
 
     result = propose(lines_from_text("Årsredovisning 2023\nBelopp i kr 2023 2022\nÅrets resultat 100 200\n"), "x", 2023)
     rows = [dict(r, label=HOSTILE[0]) for r in result.rows]
@@ -97,5 +97,5 @@ def test_the_proposal_csv_round_trips_through_the_sources_reader(tmp_path):
     path = tmp_path / "forslag.csv"
     path.write_text(result.csv(), encoding="utf-8")
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8")
-    read = _read_rows(path, [], ("label",))
+    read = read_rows(path, [], ("label",))
     assert {r["label"] for _n, r in read} == {HOSTILE[0]}  # read back as printed, not as '=…

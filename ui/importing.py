@@ -22,9 +22,9 @@ from lib.format import escape_markdown, format_frame
 from lib.ingest import register
 from lib.ingest.propose import Result, guess_type, guess_year, propose
 from lib.ingest.reading import MAX_MB, MAX_PAGES, IngestError, Line, read_report
-from lib.ingest.review import added_row, apply_review, excerpt_html, review_table
+from lib.ingest.review import added_row, apply_review, corrections_off_the_line, excerpt_html, review_table
 from lib.registry import BASES, METRICS, UNITS
-from lib.schema import SOURCE_COLUMNS, DataValidationError
+from lib.schema import SOURCE_COLUMNS, DataValidationError, registration_problems
 from lib.store import Publication, PublishError, Registration, StoreUnavailable, candidate_problems, with_candidate
 from lib.views_profile import findings_table
 from ui import common, published
@@ -72,29 +72,52 @@ def upload_help() -> str:
 # -- förbund ------------------------------------------------------------------------------------
 
 
-def _known_guess(ds: Dataset, lines: list[Line]) -> str:
+@dataclass(frozen=True)
+class Known:
+    slug: str
+    name: str
+    short_name: str
+    members: list[tuple[str, str]]
+
+
+def known_forbund(ds: Dataset) -> dict[str, Known]:
+    """The förbund in the comparison and those registered in the store (also with every document withdrawn)."""
+    out = {
+        r["forbund"]: Known(
+            r["forbund"],
+            r["name"],
+            r["short_name"],
+            [(m["member"], m["kind"]) for m in ds.members.filter(forbund=r["forbund"]).iter_rows(named=True)],
+        )
+        for r in ds.forbund.iter_rows(named=True)
+    }
+    for slug, r in published.registered().items():
+        out.setdefault(slug, Known(slug, r["name"], r["short_name"], r["members"]))
+    return out
+
+
+def _known_guess(known: dict[str, Known], lines: list[Line]) -> str:
     found = register.guess_name(lines)
     if found:
-        for r in ds.forbund.iter_rows(named=True):
-            if r["name"].lower() == found.value.lower():
-                return r["forbund"]
+        for k in known.values():
+            if k.name.lower() == found.value.lower():
+                return k.slug
     head = " ".join(ln.text for ln in lines[:60]).lower()
-    for r in ds.forbund.iter_rows(named=True):
-        if r["name"].lower() in head:
-            return r["forbund"]
+    for k in known.values():
+        if k.name.lower() in head:
+            return k.slug
     return NEW
 
 
-def choose_forbund(ds: Dataset, report: Report) -> str:
-    nm = common.names()
-    options = [*nm, NEW]
+def choose_forbund(known: dict[str, Known], report: Report) -> str:
+    options = [*known, NEW]
     key = f"imp_forbund_{report.key}"
-    if key not in st.session_state:
-        st.session_state[key] = _known_guess(ds, report.lines)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = _known_guess(known, report.lines)
     return st.selectbox(
         "Förbund",
         options,
-        format_func=lambda s: "➕ Nytt förbund (registrera)" if s == NEW else nm.get(s, s),
+        format_func=lambda s: "➕ Nytt förbund (registrera)" if s == NEW else known[s].short_name,
         key=key,
         help="Välj ett förbund som redan finns, eller registrera ett nytt.",
     )
@@ -120,7 +143,7 @@ class NewForbund:
 def registration_form(ds: Dataset, report: Report) -> NewForbund:
     """Name, slug, län, region, org.nr, members and ceiling of a förbund not known yet, suggested from the report."""
     lines, k = report.lines, report.key
-    taken = set(ds.forbund["forbund"].to_list()) | set(published.registered_slugs())
+    taken = set(known_forbund(ds))
     found = register.guess_name(lines)
     members_guess = register.guess_members(lines)
     with st.container(border=True):
@@ -183,7 +206,7 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
         document="",
         lines=lines,
     )
-    problems = register.registration_problems(row, taken) + problems
+    problems = registration_problems(row, taken) + problems
     return NewForbund(row, members, pairs, problems)
 
 
@@ -276,6 +299,8 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
             marked = {int(r["line"]) for r in all_rows}
             st.html(excerpt_html(report.lines, int(all_rows[focus]["line"]), marked))
     reviewed, problems = apply_review(rows, edited.to_dicts(), reviewer, date.today().isoformat())
+    for warning in corrections_off_the_line(reviewed, report.lines):
+        st.warning(say(warning, 300))
     added_form(report, meta, added, k)
     if added:
         st.caption("Tillagda för hand (bocka ur för att ta bort):")

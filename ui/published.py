@@ -7,6 +7,7 @@ that cannot be reached never stops the dashboard: the curated data is shown with
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -53,12 +54,12 @@ def store() -> Store:
     return _store(store_url(), str(data_dir()))
 
 
-def registered_slugs() -> list[str]:
-    """The förbund registered in the store (also those whose documents are all withdrawn)."""
+def registered() -> dict[str, dict]:
+    """The förbund registered in the store with their members (also those whose documents are all withdrawn)."""
     try:
-        return list(store().registered())
+        return store().registered()
     except Exception:  # shown elsewhere; a slug check then relies on the dataset alone
-        return []
+        return {}
 
 
 def _note(problem: str) -> None:
@@ -69,8 +70,10 @@ def _note(problem: str) -> None:
 
 @st.cache_data(ttl=5, show_spinner=False)
 def _revision(url: str) -> str:
+    # The store's name is part of the key: two stores at the same count must never share a dataset.
+    where = hashlib.sha256(url.encode()).hexdigest()[:8]
     try:
-        return store().revision()
+        return f"{store().revision()}@{where}"
     except (StoreUnavailable, SchemaTooNew) as exc:
         _note(f"{exc} {getattr(exc, 'detail', '')}")
         return f"{UNAVAILABLE}: {exc}"

@@ -15,9 +15,8 @@ from pathlib import Path
 
 from lib.ingest.reading import Line
 from lib.numbers import normalise
+from lib.schema import MEMBER_KINDS
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MEMBER_KINDS = ("kommun", "region", "stat")
 DEFAULT_CEILING = 20.0
 DEFAULT_CEILING_LABEL = "20 % av årets medlemsbidrag: Nationella rådets rekommendation (standardvärde)"
 STATE_MEMBERS = ("Försäkringskassan", "Arbetsförmedlingen")
@@ -112,20 +111,6 @@ def suggest_slug(name: str, taken: set[str]) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def slug_problem(slug: str, taken: set[str]) -> str:
-    """Why a slug cannot be used ('' when it can): it names the förbund in links and must stay stable."""
-    if not slug:
-        return "kortnamnet i länkar (slug) saknas"
-    if not SLUG.fullmatch(slug) or len(slug) > 40:
-        return (
-            f"'{slug}' duger inte som slug: bara a–z, 0–9 och bindestreck mellan orden, högst 40 tecken "
-            "(å, ä och ö skrivs a, a och o)"
-        )
-    if slug in taken:
-        return f"'{slug}' används redan av ett annat förbund"
-    return ""
 
 
 def guess_name(lines: list[Line]) -> Found | None:
@@ -286,25 +271,3 @@ def registry_rows(
             }
         )
     return row, member_rows
-
-
-def registration_problems(row: dict[str, str], taken: set[str]) -> list[str]:
-    out = []
-    if len(row["name"]) < 5:
-        out.append("förbundets fullständiga namn behövs")
-    if not row["short_name"]:
-        out.append("ett kort namn för diagrammen behövs")
-    problem = slug_problem(row["forbund"], taken)
-    if problem:
-        out.append(problem)
-    if not row["lan"]:
-        out.append("länet behövs")
-    try:
-        pct = float(row["ceiling_pct"])
-        if not 0 < pct <= 100:
-            out.append("taket ska vara en andel mellan 0 och 100 %")
-    except ValueError:
-        out.append("taket ska vara ett tal")
-    if row["org_nr"] and not re.fullmatch(r"\d{6}-\d{4}", row["org_nr"]):
-        out.append(f"organisationsnumret '{row['org_nr']}' ska skrivas NNNNNN-NNNN")
-    return out

@@ -19,8 +19,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lib.editors import Editor
-from lib.schema import DOCUMENTS_SCHEMA, FORBUND_SCHEMA, MEMBERS_SCHEMA, SOURCE_COLUMNS, DataValidationError
-from lib.sources import DATA_DIR, Published, load_sources
+from lib.schema import (
+    DOCUMENTS_SCHEMA,
+    FORBUND_SCHEMA,
+    MEMBERS_SCHEMA,
+    SOURCE_COLUMNS,
+    DataValidationError,
+    member_problems,
+    registration_problems,
+)
+from lib.sources import DATA_DIR, Published, curated_slugs, load_sources
 from lib.store import schema as t
 
 LOCK_KEY = 7_246_001  # PostgreSQL advisory lock id for the store's writes
@@ -207,8 +215,13 @@ class Store:
             return out
 
     def registered(self) -> dict[str, dict]:
+        """slug → the registry row, with ``members`` as (name, kind) pairs."""
         with self._read() as conn:
-            return {r["forbund"]: dict(r) for r in conn.execute(select(t.forbund)).mappings()}
+            out = {r["forbund"]: {**dict(r), "members": []} for r in conn.execute(select(t.forbund)).mappings()}
+            for m in conn.execute(select(t.members).order_by(t.members.c.member)).mappings():
+                if m["forbund"] in out:
+                    out[m["forbund"]]["members"].append((m["member"], m["kind"]))
+            return out
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -422,6 +435,10 @@ def with_candidate(published: Published, pub: Publication, version: int, editor:
 def candidate_problems(published: Published, pub: Publication, data_dir: Path, version: int) -> list[str]:
     """Everything that stops ``pub`` from being published, its rows named as the editor saw them."""
     problems = _basic(pub)
+    if pub.registration is not None:
+        taken = set(curated_slugs(data_dir)) | {r["forbund"] for r in published.forbund}
+        problems += [f"registreringen: {p}" for p in registration_problems(pub.registration.forbund, taken)]
+        problems += [f"registreringen: {p}" for p in member_problems(pub.registration.members)]
     if problems:
         return problems
     try:
