@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 from streamlit.testing.v1 import AppTest
@@ -54,21 +55,27 @@ def test_the_page_guards_itself_when_opened_without_the_router():
     assert len(at.file_uploader) == 0
 
 
-def test_editor_uploads_reviews_and_corrects():
+def test_editor_uploads_reviews_and_corrects(monkeypatch, tmp_path):
+    monkeypatch.setenv("FINSAM_STORE_URL", f"sqlite:///{tmp_path / 'publicerat.sqlite'}")
     at = app(EDITOR)
     at.switch_page("pages/importera.py")
     at.run()
     assert at.title[0].value == "Importera rapport"
-    at.selectbox(key="import_forbund").set_value("solleftea")
     at.file_uploader(key="upload").upload("rapport.txt", REPORT, "text/plain").run()
+    k = hashlib.sha256(REPORT).hexdigest()[:12]
+    # Nothing names the förbund: it is offered as a new one until the editor chooses.
+    assert at.selectbox(key=f"imp_forbund_{k}").value == "__nytt__"
+    at.selectbox(key=f"imp_forbund_{k}").set_value("solleftea").run()
     assert not at.exception
     assert at.success[0].value == "4 föreslagna uppgifter ur 6 rader."
     assert any("Hittades inte" in w.value and "medlemsbidrag" in w.value for w in at.warning)
-    editor = at.data_editor[0] if hasattr(at, "data_editor") and len(at.data_editor) else None
-    assert editor is not None
+    editor = at.data_editor(key=f"review_{k}_solleftea-ar-2023")
     table = editor.value
     assert list(table["Tryckt värde"]) == ["2 832 000", "2 838 000", "-117 094", "22 090"]
     assert table["Raden i rapporten"].iloc[0] == "Verksamhetens intäkter 1 2 832 000 2 838 000"
+    # The report text beside the table, the chosen proposal's line highlighted, every value escaped.
+    html = at.get("html")[0].proto.body
+    assert "Verksamhetens intäkter 1 2 832 000 2 838 000</div>" in html and "font-weight:600" in html
     # Reject one row and correct another, as an editor would in the table.
     at.session_state[editor.key] = {
         "edited_rows": {3: {"Godkänn": False}, 0: {"Tryckt värde": "2 832 001"}},
@@ -76,8 +83,16 @@ def test_editor_uploads_reviews_and_corrects():
         "deleted_rows": [],
     }
     at.run()
-    button = next(b for b in at.get("download_button") if "granskade uppgifter" in b.proto.label)
-    assert button.proto.label == "⬇ Ladda ned 3 granskade uppgifter (CSV)"
+    button = next(b for b in at.get("download_button") if "granskade uppgifterna" in b.proto.label)
+    assert button.proto.label == "⬇ De 3 granskade uppgifterna (CSV, data/:s format)"
+    # Sollefteå 2023 is curated: publishing it is allowed, and the overlap is said before the click.
+    assert [s.value for s in at.subheader if s.value.startswith("Kontroller")] == [
+        "Kontroller av det granskade (1 avvikelse)"
+    ]
+    found = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
+    assert list(found["Kontroll"]) == ["Samma rapport finns både i data/ och publicerad"]
+    assert "jämförelsen visar det kurerade" in found["Beskrivning"].iloc[0]
+    assert at.button(key="import_publish").label == "Publicera 3 uppgifter"
 
 
 def test_review_rows_are_marked_and_validated():

@@ -407,12 +407,16 @@ def findings_panel(candidate: Dataset | None, pub: Publication) -> None:
     if candidate is None:
         return
     found = findings_table(candidate, [pub.forbund])
+    origin = candidate.documents.filter(document=pub.document)["origin"].to_list()
+    shown = origin == ["publicerad"]  # not shown when a curated document of that id or year wins
+    raw = candidate.findings.filter(forbund=pub.forbund)  # the rows of ``found``, in its order
     mine = [
-        any(f.startswith(pub.document + ":") for f in ids) or pub.document in desc
-        for ids, desc in zip(found["figure_ids"].to_list(), found["Beskrivning"].to_list(), strict=True)
+        (shown and any(f.startswith(pub.document + ":") for f in ids))
+        or (check == "kurerat_och_publicerat" and pub.document in desc)
+        for ids, check, desc in zip(raw["figure_ids"], raw["check"], raw["description"], strict=True)
     ]
     found = found.filter(pl.Series(mine, dtype=pl.Boolean)).drop("figure_ids")
-    st.subheader(f"Kontroller av det granskade ({found.height} avvikelser)")
+    st.subheader(f"Kontroller av det granskade ({found.height} {'avvikelse' if found.height == 1 else 'avvikelser'})")
     if found.height == 0:
         st.success("Konsistenskontrollerna hittar inga avvikelser i de granskade uppgifterna.")
         return

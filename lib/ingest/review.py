@@ -83,7 +83,9 @@ def apply_review(
             new["printed"] = corrected
         new["printed_unit"] = str(decision.get("Enhet", row["printed_unit"])).strip()
         old = row.get("note", "")
-        if old.startswith(UNREVIEWED):  # the proposal's rule was shown; keep only what explains the value
+        if row.get("rule") == ADDED:
+            new["note"] = note
+        elif old.startswith(UNREVIEWED):  # the proposal's rule was shown; keep only what explains the value
             kept = [p for p in old.split("; ")[1:] if p.startswith("talet ")]
             new["note"] = "; ".join([note, *kept])
         else:

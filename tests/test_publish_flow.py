@@ -1,0 +1,241 @@
+"""From upload to every page: an editor registers a förbund that is not in the data, reviews its report
+(one value corrected, one added by hand, one unticked), publishes it, replaces and withdraws it; on
+SQLite and on PostgreSQL (tests/conftest.py: store_url). Auth is faked at the edge (AppTest's user)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.data import build_dataset
+from lib.store import Store
+from tests.conftest import FIXTURES, ROOT
+from tests.test_app import PAGES, specs
+from tests.test_import_page import AUTH, EDITOR
+
+REPORT = (FIXTURES / "nordana-ar-2024.txt").read_bytes()
+DOC = "nordana-ar-2024"
+OTHER = {"is_logged_in": True, "email": "annan.redaktor@example.se"}
+
+
+@pytest.fixture
+def store(store_url, monkeypatch):
+    """The app's store for this test (the app reads FINSAM_STORE_URL on every call)."""
+    monkeypatch.setenv("FINSAM_STORE_URL", store_url)
+    s = Store.open(store_url)
+    yield s
+    s.engine.dispose()
+
+
+def editor(user=EDITOR) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.secrets["editors"] = {"emails": [EDITOR["email"], OTHER["email"]]}
+    at.user = user
+    at.switch_page("pages/importera.py")
+    return at.run()
+
+
+def visitor(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if page != "overview":
+        at.switch_page(PAGES[page])
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
+
+
+def upload(at: AppTest, data: bytes = REPORT, name: str = "nordana-ar-2024.txt") -> str:
+    at.file_uploader(key="upload").upload(name, data, "text/plain").run()
+    assert not at.exception, at.exception
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def row_index(table, metric: str, year: str, line: int | None = None) -> int:
+    hits = [
+        i
+        for i, (m, y, r) in enumerate(zip(table["Mått"], table["År"], table["Rad"], strict=True))
+        if m.endswith(f"({metric})") and y == year and (line is None or r == line)
+    ]
+    assert len(hits) == 1, (metric, year, hits)
+    return hits[0]
+
+
+def review_and_publish(at: AppTest, k: str) -> None:
+    """Correct one value, untick one, add one by hand, then publish (what an editor does)."""
+    table = at.data_editor(key=f"review_{k}_{DOC}").value
+    fix = row_index(table, "fordringar", "2023")
+    drop = row_index(table, "finansiella_intakter", "2023")
+    at.session_state[f"review_{k}_{DOC}"] = {
+        "edited_rows": {fix: {"Tryckt värde": "285"}, drop: {"Godkänn": False}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    warnings = [plain(w.value) for w in at.warning]
+    assert any(w.startswith("rad 30 (Fordringar 2023): «285» står inte på raden") for w in warnings), warnings
+    # The cost split on line 39 was not proposed: add it by choosing the line and the metric.
+    f = f"{k}_{DOC}"
+    at.number_input(key=f"add_line_{f}").set_value(39)
+    at.selectbox(key=f"add_metric_{f}").set_value("kostnad_administration")
+    at.text_input(key=f"add_printed_{f}").set_value("980")  # not on line 39: refused
+    at.selectbox(key=f"add_unit_{f}").set_value("tkr")
+    at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
+    assert [plain(e.value) for e in at.error] == [
+        "«980» står inte på rad 39: «Administration                                         890 tkr»"
+    ]
+    at.number_input(key=f"add_line_{f}").set_value(39)
+    at.selectbox(key=f"add_metric_{f}").set_value("kostnad_administration")
+    at.text_input(key=f"add_printed_{f}").set_value("890")
+    at.selectbox(key=f"add_unit_{f}").set_value("tkr")
+    at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    added = at.data_editor(key=f"added_table_{f}_1").value
+    assert list(added["Tryckt värde"]) == ["890"] and list(added["Etikett"]) == ["Administration"]
+    # The checks ran on the reviewed rows: the corrected value breaks the 2023 balance sheet, shown, not blocking.
+    assert any(s.value.startswith("Kontroller av det granskade (1 avvikelse)") for s in at.subheader)
+    publish = at.button(key="import_publish")
+    assert publish.label == "Publicera 26 uppgifter och registrera förbundet" and not publish.disabled
+    publish.click().run()
+    assert not at.exception, at.exception
+    assert plain(at.success[0].value).startswith(
+        f"{DOC} version 1 är publicerad med 26 uppgifter och förbundet är registrerat."
+    )
+
+
+def test_register_review_publish_and_see_it_on_every_page(store):
+    at = editor()
+    k = upload(at)
+    # Registration: suggested from the report, confirmed as is.
+    assert at.selectbox(key=f"imp_forbund_{k}").value == "__nytt__"
+    assert at.text_input(key=f"reg_name_{k}").value == "Samordningsförbundet Nordanå"
+    assert at.text_input(key=f"reg_slug_{k}").value == "nordana"
+    assert at.text_input(key=f"reg_org_{k}").value == "222000-9911"
+    assert at.selectbox(key=f"reg_lan_{k}").value == "Västernorrlands län"
+    assert at.text_area(key=f"reg_members_{k}").value.splitlines() == [
+        "Arbetsförmedlingen (stat)",
+        "Försäkringskassan (stat)",
+        "Region Västernorrland (region)",
+        "Bergsjö (kommun)",
+        "Nordvik (kommun)",
+        "Ånge (kommun)",
+    ]
+    review_and_publish(at, k)
+
+    # The registration, the document and the history are in the store.
+    assert [e["action"] for e in store.history()] == ["registrera", "publicera"]
+    reg = store.registered()["nordana"]
+    assert (reg["org_nr"], reg["org_nr_document"], reg["org_nr_line"]) == ("222000-9911", DOC, 3)
+    assert reg["ceiling_pct"] == 20 and reg["ceiling_document"] is None
+    assert reg["registered_by"] == EDITOR["email"]
+
+    # Every page shows the new förbund, to a visitor, without a restart.
+    for page in PAGES:
+        seen = visitor(page, forbund=["nordana"])
+        assert not seen.exception, (page, seen.exception)
+        assert [e.value for e in seen.error] == [], page
+        assert seen.multiselect(key="forbund").value == ["nordana"], page
+    ranking = specs(visitor("eget_kapital", forbund=["nordana"]))[0]
+    bars = {y: x for t in ranking["data"] if t["type"] == "bar" for y, x in zip(t["y"], t["x"], strict=True)}
+    assert bars == {"Nordanå (2024)": pytest.approx(23.75)}  # 1 520 000 / 6 400 000, over the 20 % ceiling
+
+    ds = build_dataset(published=store.published())
+    f = ds.figures.filter(forbund="nordana")
+    fordringar = f.filter(metric="fordringar", year=2023).row(0, named=True)
+    assert fordringar["value"] == 285_000.0  # the corrected value
+    assert fordringar["note"].startswith(f"granskad av {EDITOR['email']} ")
+    assert fordringar["note"].endswith("; rättad vid granskning, förslaget var 280")
+    assert f.filter(metric="finansiella_intakter", year=2023).height == 0  # unticked
+    admin = f.filter(metric="kostnad_administration").row(0, named=True)
+    assert (admin["value"], admin["line"], admin["label"]) == (890_000.0, 39, "Administration")
+    assert admin["note"].startswith(f"tillagd för hand vid granskningen av {EDITOR['email']} ")
+
+    # The provenance is next to the report line on the Källor page, with the history.
+    kallor = visitor("kallor", forbund=["nordana"])
+    docs = next(d.value for d in kallor.dataframe if "Ursprung" in d.value.columns and "Titel" in d.value.columns)
+    nordana = docs[docs["Förbund"] == "Nordanå"].iloc[0]
+    assert re.fullmatch(
+        r"inläst från nordana-ar-2024\.txt, granskad av redaktor@example\.se \d{4}-\d\d-\d\d", nordana["Ursprung"]
+    )
+    history = next(d.value for d in kallor.dataframe if "Händelse" in d.value.columns)
+    assert list(history["Händelse"]) == ["Publicerade", "Registrerade förbundet"]
+    # The export and the board briefing include it too.
+    from lib.briefing import build_briefing
+    from lib.export import figures_table
+
+    exported = figures_table(ds).filter(forbund="nordana", metric="fordringar", year=2023)
+    assert exported["provenance"][0].endswith("; rättad vid granskning, förslaget var 280")
+    pdf = build_briefing(ds, "nordana")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = " ".join(p.extract_text() or "" for p in doc.pages)
+    assert "Samordningsförbundet Nordanå" in text and "granskad av redaktor@example.se" in text
+
+
+def test_replace_and_withdraw_show_in_the_history(store):
+    at = editor()
+    k = upload(at)
+    review_and_publish(at, k)
+    # A corrected report: a new file of the same document. The förbund is known now.
+    corrected = REPORT.replace(b"1 520 000 kr", b"1 530 000 kr")
+    k2 = upload(at, corrected, "nordana-ar-2024-rattad.txt")
+    assert at.selectbox(key=f"imp_forbund_{k2}").value == "nordana"
+    replace = at.button(key="import_replace")
+    assert replace.label == "Ersätt med version 2" and replace.disabled  # a reason is required
+    at.text_input(key="replace_reason").set_value("rättad årsredovisning från kansliet").run()
+    at.button(key="import_replace").click().run()
+    assert not at.exception
+    assert plain(at.success[0].value).startswith(f"{DOC} version 2 är publicerad")
+    # Withdraw it: out of the comparison, kept in the store.
+    at.text_input(key="withdraw_reason").set_value("fel förbund").run()
+    at.button(key="withdraw").click().run()
+    assert plain(at.success[0].value) == f"{DOC} är tillbakadraget ur jämförelsen."
+    assert [(e["action"], e["version"], e["comment"]) for e in store.history()] == [
+        ("registrera", None, "Samordningsförbundet Nordanå"),
+        ("publicera", 1, None),
+        ("ersätt", 2, "rättad årsredovisning från kansliet"),
+        ("dra tillbaka", 2, "fel förbund"),
+    ]
+    kallor = visitor("kallor")
+    history = next(d.value for d in kallor.dataframe if "Händelse" in d.value.columns)
+    assert list(history["Händelse"]) == [
+        "Drog tillbaka",
+        "Ersatte med ny version",
+        "Publicerade",
+        "Registrerade förbundet",
+    ]
+    assert "nordana" not in visitor("overview").multiselect(key="forbund").options
+
+
+def test_two_editors_at_once_both_land_and_a_failing_publish_changes_nothing(store):
+    first, second = editor(EDITOR), editor(OTHER)
+    k = upload(first)
+    upload(second)
+    # Both see the report as new and review it; the first publishes.
+    review_and_publish(first, k)
+    # The second still has the publish button of a document that is now published: refused, nothing changes.
+    before = (store.revision(), store.versions())
+    second.button(key="import_publish").click().run()
+    assert not second.exception
+    errors = [plain(e.value) for e in second.error]
+    assert any(e.startswith("Inte publicerat; inget ändrades:") and "redan publicerat" in e for e in errors), errors
+    assert (store.revision(), store.versions()) == before
+    # A second document (the same förbund's plan), published by the other editor, lands beside the first.
+    plan = (FIXTURES / "nordana-vp-2025.txt").read_bytes()
+    k2 = upload(second, plan, "nordana-vp-2025.txt")
+    assert second.selectbox(key=f"imp_forbund_{k2}").value == "nordana"
+    assert second.selectbox(key=f"doc_type_{k2}").value == "verksamhetsplan"
+    second.button(key="import_publish").click().run()
+    assert not second.exception
+    assert [v["document"] for v in store.versions() if v["status"] == "gällande"] == [DOC, "nordana-vp-2025"]
+    ds = build_dataset(published=store.published())
+    assert {"nordana-ar-2024", "nordana-vp-2025"} <= set(ds.documents["document"].to_list())
