@@ -26,8 +26,6 @@ st.caption(
     "bredvid rapportens text, lägg till det som saknas och publicera. Det publicerade syns direkt på alla sidor, "
     "med källa och vem som granskat."
 )
-importing.published_message(common.names())
-
 # No type= here: Streamlit would reject other files with an error of its own; lib.ingest checks the
 # type (and size, and whether a PDF is broken or encrypted) and says what is wrong, in Swedish.
 upload = st.file_uploader("Rapport (PDF eller text)", key="upload", help=importing.upload_help())
@@ -63,4 +61,5 @@ if report is not None:
     importing.findings_panel(candidate, pub)
     importing.publish_panel(pub, problems + more)
     importing.download(rows, meta, report)
+importing.published_message(common.names())  # after a withdrawal without a report open
 importing.published_documents(ds)

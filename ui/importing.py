@@ -180,7 +180,9 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
             key=f"reg_members_{k}",
         )
         c3, c4 = st.columns([1, 3])
-        pct = c3.number_input("Tak för eget kapital (%)", 1.0, 100.0, register.DEFAULT_CEILING, 1.0, key=f"reg_pct_{k}")
+        pct = c3.number_input(
+            "Tak för eget kapital (%)", 1.0, 100.0, register.DEFAULT_CEILING, 1.0, key=f"reg_pct_{k}", format="%g"
+        )
         candidates = register.ceiling_lines(lines)
         choice = c4.selectbox(
             "Var taket kommer ifrån",
@@ -279,9 +281,12 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
             disabled=["Mått", "År", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
             num_rows="fixed",
             column_config={
-                "Godkänn": st.column_config.CheckboxColumn("Godkänn", width="small"),
-                "Tryckt värde": st.column_config.TextColumn("Tryckt värde", help="Som det står i rapporten"),
-                "Enhet": st.column_config.SelectboxColumn("Enhet", options=["kr", "tkr", "mkr", *UNITS[1:]]),
+                "Godkänn": st.column_config.CheckboxColumn("Godkänn", width=90),
+                "Tryckt värde": st.column_config.TextColumn("Tryckt värde", help="Som det står i rapporten", width=120),
+                "Enhet": st.column_config.SelectboxColumn("Enhet", options=["kr", "tkr", "mkr", *UNITS[1:]], width=80),
+                "År": st.column_config.TextColumn("År", width=90),
+                "Mått": st.column_config.TextColumn("Mått", width="medium"),
+                "Rad": st.column_config.NumberColumn("Rad", width=55, format="%d"),
             },
         )
     all_rows = rows + added
@@ -437,6 +442,7 @@ def findings_panel(candidate: Dataset | None, pub: Publication) -> None:
 def publish_panel(pub: Publication, problems: list[str]) -> None:
     """The publish (or replace) button; the editor's permission is checked again at the click."""
     st.subheader("Publicera")
+    published_message(common.names())
     try:
         versions = [v for v in published.store().versions() if v["document"] == pub.document]
     except Exception as exc:

@@ -17,51 +17,44 @@ from lib.schema import SOURCE_COLUMNS, check_source_row
 
 ADDED = "tillagd för hand vid granskningen"
 
-REVIEW_COLUMNS = [
-    "Godkänn",
-    "Mått",
-    "År",
-    "Tryckt värde",
-    "Enhet",
-    "Etikett",
-    "Rad",
-    "Sida",
-    "Raden i rapporten",
-    "Skäl",
-]
+# In the order an editor reads a row: decision, the value and its unit, what it is, where it stands.
+REVIEW_SCHEMA = {
+    "Godkänn": pl.Boolean,
+    "Tryckt värde": pl.String,
+    "Enhet": pl.String,
+    "År": pl.String,
+    "Mått": pl.String,
+    "Rad": pl.Int64,
+    "Etikett": pl.String,
+    "Raden i rapporten": pl.String,
+    "Sida": pl.String,
+    "Skäl": pl.String,
+}
+REVIEW_COLUMNS = list(REVIEW_SCHEMA)
 
 
 def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
     """One row per proposed figure, next to the report line it was read from."""
-    text = {ln.no: ln.text.strip() for ln in lines}
+    text = {ln.no: re.sub(r"\s+", " ", ln.text).strip() for ln in lines}
     return pl.DataFrame(
         {
             "Godkänn": [True] * len(rows),
-            "Mått": [
-                f"{METRICS[r['metric']].label} ({r['metric']})" + (f" – {r['kommun']}" if r["kommun"] else "")
-                for r in rows
-            ],
-            "År": [r["year"] for r in rows],
             "Tryckt värde": [r["printed"] for r in rows],
             "Enhet": [r["printed_unit"] for r in rows],
-            "Etikett": [r["label"] for r in rows],
+            "År": [r["year"] + ("" if r["basis"] == "utfall" else f" {r['basis']}") for r in rows],
+            "Mått": [
+                f"{METRICS[r['metric']].label} ({r['metric']})"
+                + (f" – {r['kommun']}" if r["kommun"] else "")
+                + (f" – {r['item']}" if r.get("item") else "")
+                for r in rows
+            ],
             "Rad": [int(r["line"]) for r in rows],
-            "Sida": [r["page"] for r in rows],
+            "Etikett": [r["label"] for r in rows],
             "Raden i rapporten": [text.get(int(r["line"]), "") for r in rows],
+            "Sida": [r["page"] for r in rows],
             "Skäl": [r.get("rule", "") for r in rows],
         },
-        schema={
-            "Godkänn": pl.Boolean,
-            "Mått": pl.String,
-            "År": pl.String,
-            "Tryckt värde": pl.String,
-            "Enhet": pl.String,
-            "Etikett": pl.String,
-            "Rad": pl.Int64,
-            "Sida": pl.String,
-            "Raden i rapporten": pl.String,
-            "Skäl": pl.String,
-        },
+        schema=REVIEW_SCHEMA,
     )
 
 
