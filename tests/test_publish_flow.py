@@ -113,9 +113,7 @@ def review_and_publish(at: AppTest, k: str) -> None:
     assert publish.label == "Publicera 26 uppgifter och registrera förbundet" and not publish.disabled
     publish.click().run()
     assert not at.exception, at.exception
-    assert outcome(at).startswith(
-        f"{DOC} version 1 är publicerad med 26 uppgifter och förbundet är registrerat."
-    )
+    assert outcome(at).startswith(f"{DOC} version 1 är publicerad med 26 uppgifter och förbundet är registrerat.")
 
 
 def test_register_review_publish_and_see_it_on_every_page(store):
@@ -246,3 +244,25 @@ def test_two_editors_at_once_both_land_and_a_failing_publish_changes_nothing(sto
     assert [v["document"] for v in store.versions() if v["status"] == "gällande"] == [DOC, "nordana-vp-2025"]
     ds = build_dataset(published=store.published())
     assert {"nordana-ar-2024", "nordana-vp-2025"} <= set(ds.documents["document"].to_list())
+
+
+def test_the_click_asks_again_an_editor_taken_off_the_list_publishes_nothing(store):
+    at = editor()
+    k = upload(at)
+    assert at.selectbox(key=f"imp_forbund_{k}").value == "__nytt__"
+    at.secrets["editors"] = {"emails": [OTHER["email"]]}  # removed while the page was open
+    at.button(key="import_publish").click().run()
+    assert not at.exception
+    assert store.history() == [] and store.registered() == {}
+    # The page itself is gone for them at that run: only the guard's message is left.
+    assert not any(t.value == "Importera rapport" for t in at.title)
+
+
+def test_visiting_the_dashboard_creates_no_store(tmp_path, monkeypatch):
+    """The default SQLite file is made by the first publication (or the import page), not by a visit."""
+    monkeypatch.delenv("FINSAM_STORE_URL", raising=False)
+    target = tmp_path / "store" / "publicerat.sqlite"
+    monkeypatch.setenv("FINSAM_STORE_FILE", str(target))
+    at = visitor("overview")
+    assert not at.exception and [i.value for i in at.info if "Publicerade" in i.value] == []
+    assert not target.exists()

@@ -32,8 +32,13 @@ def _secrets() -> dict:
         return {}
 
 
+def configured_url() -> str | None:
+    """A store set up on purpose (environment or secrets); None means the default SQLite file."""
+    return os.environ.get("FINSAM_STORE_URL") or secrets_url(_secrets())
+
+
 def store_url() -> str:
-    return os.environ.get("FINSAM_STORE_URL") or secrets_url(_secrets()) or sqlite_url(default_sqlite_path())
+    return configured_url() or sqlite_url(default_sqlite_path())
 
 
 def store_name() -> str:
@@ -72,6 +77,8 @@ def _note(problem: str) -> None:
 def _revision(url: str) -> str:
     # The store's name is part of the key: two stores at the same count must never share a dataset.
     where = hashlib.sha256(url.encode()).hexdigest()[:8]
+    if configured_url() is None and not default_sqlite_path().exists():
+        return f"0:0@{where}"  # nothing published yet: the file is made by the first publication, not by a visit
     try:
         return f"{store().revision()}@{where}"
     except (StoreUnavailable, SchemaTooNew) as exc:
