@@ -70,7 +70,7 @@ def open_import(browser, server, viewport):
     page.get_by_role("heading", name="Importera rapport").wait_for(timeout=60_000)
     settle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(FIXTURES / "nordana-ar-2024.txt"))
-    page.get_by_text("26 föreslagna uppgifter ur 43 rader.").wait_for(timeout=60_000)
+    page.get_by_text("30 föreslagna uppgifter ur 43 rader.").wait_for(timeout=60_000)
     settle(page)
     return page
 
@@ -82,12 +82,12 @@ def test_an_editor_reviews_beside_the_report_and_publishes(browser, server):
     excerpt = page.locator("[data-testid='stHtml']").first
     assert "Under 2024 deltog 212 personer" in excerpt.inner_text()
     page.screenshot(path=str(SHOTS / "import-register-desktop.png"))
-    page.get_by_text("Granska (26 förslag)").scroll_into_view_if_needed()
+    page.get_by_text("Granska (30 förslag)").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "import-review-desktop.png"))
     assert page.locator("[data-testid='stException']").count() == 0
-    page.get_by_role("button", name="Publicera 26 uppgifter och registrera förbundet").click()
-    page.get_by_text("är publicerad med 26 uppgifter").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Publicera 30 uppgifter och registrera förbundet").click()
+    page.get_by_text("är publicerad med 30 uppgifter").wait_for(timeout=60_000)
     settle(page)
     page.get_by_text("Publicerade dokument").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "import-published-desktop.png"))

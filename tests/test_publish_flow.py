@@ -79,41 +79,47 @@ def row_index(table, metric: str, year: str, line: int | None = None) -> int:
 def review_and_publish(at: AppTest, k: str) -> None:
     """Correct one value, untick one, add one by hand, then publish (what an editor does)."""
     table = at.data_editor(key=f"review_{k}_{DOC}").value
-    fix = row_index(table, "fordringar", "2023")
+    fix = row_index(table, "arets_resultat", "2024")
     drop = row_index(table, "finansiella_intakter", "2023")
     at.session_state[f"review_{k}_{DOC}"] = {
-        "edited_rows": {fix: {"Tryckt värde": "285"}, drop: {"Godkänn": False}},
+        "edited_rows": {fix: {"Tryckt värde": "297"}, drop: {"Godkänn": False}},
         "added_rows": [],
         "deleted_rows": [],
     }
     at.run()
     warnings = [plain(w.value) for w in at.warning]
-    assert any(w.startswith("rad 30 (Fordringar 2023): «285» står inte på raden") for w in warnings), warnings
-    # The cost split on line 39 was not proposed: add it by choosing the line and the metric.
+    assert any(w.startswith("rad 26 (Årets resultat 2024): «297» står inte på raden") for w in warnings), warnings
+    # The short-term debts on line 34 were not proposed: add them by choosing the line and the metric.
     f = f"{k}_{DOC}"
-    at.number_input(key=f"add_line_{f}").set_value(39)
-    at.selectbox(key=f"add_metric_{f}").set_value("kostnad_administration")
-    at.text_input(key=f"add_printed_{f}").set_value("980")  # not on line 39: refused
+    at.number_input(key=f"add_line_{f}").set_value(34)
+    at.selectbox(key=f"add_metric_{f}").set_value("skulder")
+    at.text_input(key=f"add_printed_{f}").set_value("48")  # only part of a number on line 34: refused
     at.selectbox(key=f"add_unit_{f}").set_value("tkr")
     at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
     assert [plain(e.value) for e in at.error] == [
-        "«980» står inte på rad 39: «Administration                                         890 tkr»"
+        "«48» står inte på rad 34: «Kortfristiga skulder                                   480       552»"
     ]
-    at.number_input(key=f"add_line_{f}").set_value(39)
-    at.selectbox(key=f"add_metric_{f}").set_value("kostnad_administration")
-    at.text_input(key=f"add_printed_{f}").set_value("890")
+    at.number_input(key=f"add_line_{f}").set_value(34)
+    at.selectbox(key=f"add_metric_{f}").set_value("skulder")
+    at.text_input(key=f"add_printed_{f}").set_value("480")
     at.selectbox(key=f"add_unit_{f}").set_value("tkr")
     at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
     assert not at.exception and [e.value for e in at.error] == []
     added = at.data_editor(key=f"added_table_{f}_1").value
-    assert list(added["Tryckt värde"]) == ["890"] and list(added["Etikett"]) == ["Administration"]
-    # The checks ran on the reviewed rows: the corrected value breaks the 2023 balance sheet, shown, not blocking.
-    assert any(s.value.startswith("Kontroller av det granskade (1 avvikelse)") for s in at.subheader)
+    assert list(added["Tryckt värde"]) == ["480"] and list(added["Etikett"]) == ["Kortfristiga skulder"]
+    # The checks ran on the reviewed rows, inside the whole dataset: the corrected result no longer follows from
+    # income and costs. Shown, not blocking.
+    assert [x.value for x in at.subheader if x.value.startswith("Kontroller")] == [
+        "Kontroller av det granskade (1 avvikelse)"
+    ]
+    found = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
+    assert list(found["Kontroll"]) == ["Årets resultat stämmer inte med intäkter och kostnader"]
+    assert list(found["Skillnad"]) == ["10\u00a0000\u00a0kr"]
     publish = at.button(key="import_publish")
-    assert publish.label == "Publicera 26 uppgifter och registrera förbundet" and not publish.disabled
+    assert publish.label == "Publicera 30 uppgifter och registrera förbundet" and not publish.disabled
     publish.click().run()
     assert not at.exception, at.exception
-    assert outcome(at).startswith(f"{DOC} version 1 är publicerad med 26 uppgifter och förbundet är registrerat.")
+    assert outcome(at).startswith(f"{DOC} version 1 är publicerad med 30 uppgifter och förbundet är registrerat.")
 
 
 def test_register_review_publish_and_see_it_on_every_page(store):
@@ -154,14 +160,18 @@ def test_register_review_publish_and_see_it_on_every_page(store):
 
     ds = build_dataset(published=store.published())
     f = ds.figures.filter(forbund="nordana")
-    fordringar = f.filter(metric="fordringar", year=2023).row(0, named=True)
-    assert fordringar["value"] == 285_000.0  # the corrected value
-    assert fordringar["note"].startswith(f"granskad av {EDITOR['email']} ")
-    assert fordringar["note"].endswith("; rättad vid granskning, förslaget var 280")
+    result = f.filter(metric="arets_resultat", year=2024).row(0, named=True)
+    assert result["value"] == 297_000.0  # the corrected value
+    assert result["note"].startswith(f"granskad av {EDITOR['email']} ")
+    assert result["note"].endswith("; rättad vid granskning, förslaget var 287")
     assert f.filter(metric="finansiella_intakter", year=2023).height == 0  # unticked
-    admin = f.filter(metric="kostnad_administration").row(0, named=True)
-    assert (admin["value"], admin["line"], admin["label"]) == (890_000.0, 39, "Administration")
-    assert admin["note"].startswith(f"tillagd för hand vid granskningen av {EDITOR['email']} ")
+    debts = f.filter(metric="skulder").row(0, named=True)
+    assert (debts["value"], debts["line"], debts["year"]) == (480_000.0, 34, 2024)
+    assert debts["label"] == "Kortfristiga skulder"
+    assert debts["note"].startswith(f"tillagd för hand vid granskningen av {EDITOR['email']} ")
+    # The cost split read from its own table (a unit after each amount): on the cost page.
+    shares = f.filter(metric="kostnad_administration_andel")["value"].to_list()
+    assert shares == [pytest.approx(890 / 6180 * 100)]
 
     # The provenance is next to the report line on the Källor page, with the history.
     kallor = visitor("kallor", forbund=["nordana"])
@@ -176,8 +186,9 @@ def test_register_review_publish_and_see_it_on_every_page(store):
     from lib.briefing import build_briefing
     from lib.export import figures_table
 
-    exported = figures_table(ds).filter(forbund="nordana", metric="fordringar", year=2023)
-    assert exported["provenance"][0].endswith("; rättad vid granskning, förslaget var 280")
+    exported = figures_table(ds).filter(forbund="nordana", metric="arets_resultat", year=2024)
+    assert exported["provenance"][0].endswith("; rättad vid granskning, förslaget var 287")
+    assert ds.findings.filter(forbund="nordana")["check"].to_list() == ["resultat"]
     pdf = build_briefing(ds, "nordana")
     import pdfplumber
 

@@ -352,3 +352,21 @@ def test_published_rows_are_read_like_the_curated_files(store):
     f = build_dataset(published=store.published()).figures.filter(metric="deltagare", forbund="nordana")
     assert f.select("value", "item", "qualifier", "page").row(0) == (212.0, "Steget vidare", "ca", 2)
     assert pl.Series(f["precision"]).to_list() == [1.0]  # "ca" keeps a count from being exact
+
+
+def test_which_store_the_settings_pick(tmp_path):
+    from lib.store.settings import describe, store_url
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.sql]\nurl = "postgresql+psycopg://finsam:hemligt@db.example.se/finsam"\n')
+    default = store_url({"FINSAM_DATA_DIR": str(tmp_path)}, tmp_path / "saknas.toml")
+    assert default == f"sqlite:///{tmp_path.resolve()}/store/publicerat.sqlite"
+    assert store_url({"FINSAM_STORE_FILE": str(tmp_path / "x.sqlite")}, tmp_path / "saknas.toml").endswith("/x.sqlite")
+    from_secrets = store_url({}, secrets)
+    assert from_secrets == "postgresql+psycopg://finsam:hemligt@db.example.se/finsam"
+    assert store_url({"FINSAM_STORE_URL": "sqlite:///a.sqlite"}, secrets) == "sqlite:///a.sqlite"
+    assert describe(from_secrets) == "postgresql-databasen finsam"  # no password, no host
+    assert describe(default) == "SQLite-fil publicerat.sqlite"
+    broken = tmp_path / "trasig.toml"
+    broken.write_text("[connections.sql\nurl=")
+    assert store_url({"FINSAM_DATA_DIR": str(tmp_path)}, broken) == default  # a broken file: the default

@@ -308,7 +308,16 @@ def propose(
                 period=r["period"],
             )
         )
-    return _finish(drafts, lines, forbund, year, document, doc_type, notes)
+    result = _finish(drafts, lines, forbund, year, document, doc_type, notes)
+    # "rad 39: … lästes inte" from one reader is noise when another reader proposed that line.
+    proposed = {r["line"] for r in result.rows}
+    result.notes = [n for n in result.notes if not ("lästes inte" in n and _note_line(n) in proposed)]
+    return result
+
+
+def _note_line(note: str) -> str | None:
+    m = re.match(r"rad (\d+):", note)
+    return m.group(1) if m else None
 
 
 # -- units --------------------------------------------------------------------------------------
@@ -456,6 +465,16 @@ def _link_totals(groups, unnamed, units, cells) -> list[tables.Cell]:
 # -- a printed cost split without year columns ----------------------------------------------------
 
 
+def _strip_unit(text: str) -> tuple[str, str | None]:
+    """'Administration   890 tkr' → ('Administration   890', 'tkr'): an amount's unit printed at the row's end."""
+    m = re.search(r"(?<=\d)\s*([^\d\s][^\d]*?)\s*$", text)  # what follows the last digit
+    if m:
+        unit = tables.vocab.unit_of(m.group(1))
+        if unit and unit.unit in ("kr", "tkr", "mkr"):
+            return text[: m.start()].rstrip(), unit.unit
+    return text, None
+
+
 def _category_tables(lines: list[Line], year: int | None, sections: Sections) -> list[_Draft]:
     """'Administration 856 000 20,16 %' with its siblings and a 'Summa' row: the three-way split as printed."""
     out: list[_Draft] = []
@@ -464,16 +483,19 @@ def _category_tables(lines: list[Line], year: int | None, sections: Sections) ->
     i = 0
     while i < len(lines):
         block: list[tuple[int, str, str, list[str]]] = []
+        row_units: list[str | None] = []  # "890 tkr": the unit printed after each amount
         j = i
         while j < len(lines) and len(block) < 6:
             text = lines[j].text.strip()
             if not text:
                 j += 1
                 continue
+            text, row_unit = _strip_unit(text)
             label, toks = tables.trailing_run(text)
             lab = tables.vocab.row_metric(tables.normalise_label(label)) if label else None
             if lab and ("kategori" in lab.flags or (lab.metric == "TOTAL" and block)) and toks:
                 block.append((j, lab.metric, label, toks))
+                row_units.append(row_unit)
                 j += 1
                 if lab.metric == "TOTAL":
                     break
@@ -483,8 +505,14 @@ def _category_tables(lines: list[Line], year: int | None, sections: Sections) ->
         if len(cats) < 2:
             i = j + 1 if j > i else i + 1
             continue
-        unit_decl = None
+        printed_units = {u for u in row_units if u}
+        if len(printed_units) > 1:  # rows in different units are not one table
+            i = j
+            continue
+        unit_decl = printed_units.pop() if printed_units else None
         for k in range(block[0][0], max(-1, block[0][0] - 5), -1):
+            if unit_decl:
+                break
             m = re.search(r"\b(tkr|kr|mkr)\b", lines[k].text, re.I)
             if m:
                 unit_decl = m.group(1).lower()

@@ -101,6 +101,7 @@ def ceiling_lines(lines: list[Line], limit: int = 12) -> list[Found]:
 def slugify(name: str) -> str:
     """'Samordningsförbundet Östra Södertörn' → 'ostra-sodertorn' (the förbund's own name, ASCII, hyphens)."""
     core = re.sub(r"^(?:samordningsförbundet|finsamförbundet|finsam)\s+(?:i\s+)?", "", name.strip(), flags=re.I)
+    core = re.sub(r"[\W_]+", " ", core)  # dashes and punctuation part words before the letters are folded
     ascii_ = unicodedata.normalize("NFKD", core.lower()).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:40].strip("-")
 

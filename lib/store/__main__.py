@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     url = args.url or store_url()
+    print(f"Databas: {describe(url)}", file=sys.stderr)  # which store, always (never its password)
     store = Store.open(url)
     try:
         if args.command == "migrate":
