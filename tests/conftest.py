@@ -70,3 +70,35 @@ def store_url(request, tmp_path):
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+# -- browser tests: one server per test module, Debian's Chromium ---------------------------------------
+
+
+def served(**options):
+    """The URL of a server for one test module (``tests.localserver.serve`` options); skipped without Chromium
+    on a developer's machine, failed in CI, failed with the reason if the server does not start."""
+    from tests.localserver import CHROMIUM, ServerDidNotStart, serve
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium saknas i CI: scripts/test.sh ska installera Debians chromium")
+        pytest.skip("Chromium finns inte på den här maskinen")
+    try:
+        with serve(**options) as srv:
+            yield srv.url
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """Headless Chromium for the module's ``server``."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.localserver import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.localserver import CHROMIUM, CHROMIUM_ARGS, ServerDidNotStart, serve
+from tests.conftest import ROOT, served
 
 pytestmark = pytest.mark.browser
 
@@ -21,25 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium saknas i CI: scripts/test.sh ska installera Debians chromium")
-        pytest.skip("Chromium finns inte på den här maskinen")
-    try:
-        with serve() as srv:
-            yield srv.url
-    except ServerDidNotStart as exc:
-        pytest.fail(str(exc))
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from served()
 
 
 def open_page(browser, url: str, viewport=DESKTOP, downloads: bool = False):

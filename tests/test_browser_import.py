@@ -4,12 +4,10 @@ the report text, publish, and the new förbund on the profile page; desktop and 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
-from tests.localserver import CHROMIUM, CHROMIUM_ARGS, ServerDidNotStart, serve
+from tests.conftest import FIXTURES, ROOT, served
 from tests.test_browser import DESKTOP, PHONE, SHOTS
 
 pytestmark = pytest.mark.browser
@@ -29,10 +27,6 @@ emails = ["{EDITOR}"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium saknas i CI: scripts/test.sh ska installera Debians chromium")
-        pytest.skip("Chromium finns inte på den här maskinen")
     folder = tmp_path_factory.mktemp("editor")
     secrets = folder / "secrets.toml"
     secrets.write_text(SECRETS, encoding="utf-8")
@@ -41,21 +35,7 @@ def server(tmp_path_factory):
         "FINSAM_TEST_EDITOR": EDITOR,
         "FINSAM_STORE_URL": f"sqlite:///{folder / 'publicerat.sqlite'}",
     }
-    try:
-        with serve(options=("--secrets.files", str(secrets)), env=env) as srv:
-            yield srv.url
-    except ServerDidNotStart as exc:
-        pytest.fail(str(exc))
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from served(options=("--secrets.files", str(secrets)), env=env)
 
 
 def settle(page, timeout: float = 60_000) -> None:

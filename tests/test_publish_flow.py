@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib.data import build_dataset
 from lib.store import Store
 from tests.conftest import FIXTURES, ROOT
-from tests.test_app import PAGES, specs
+from tests.test_app import PAGES, run, specs
 from tests.test_import_page import AUTH, EDITOR
 
 REPORT = (FIXTURES / "nordana-ar-2024.txt").read_bytes()
@@ -41,12 +41,7 @@ def editor(user=EDITOR) -> AppTest:
 
 
 def visitor(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    if page != "overview":
-        at.switch_page(PAGES[page])
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return run(page, **params)
 
 
 def plain(text: str) -> str:
