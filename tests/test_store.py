@@ -367,6 +367,12 @@ def test_which_store_the_settings_pick(tmp_path):
     assert store_url({"FINSAM_STORE_URL": "sqlite:///a.sqlite"}, secrets) == "sqlite:///a.sqlite"
     assert describe(from_secrets) == "postgresql-databasen finsam"  # no password, no host
     assert describe(default) == "SQLite-fil publicerat.sqlite"
+    parts = tmp_path / "delar.toml"
+    parts.write_text(
+        '[connections.sql]\ndialect = "postgresql"\ndriver = "psycopg"\nusername = "finsam"\n'
+        'password = "p@ss"\nhost = "db.example.se"\nport = 5432\ndatabase = "finsam"\n'
+    )
+    assert store_url({}, parts) == "postgresql+psycopg://finsam:p%40ss@db.example.se:5432/finsam"
     broken = tmp_path / "trasig.toml"
     broken.write_text("[connections.sql\nurl=")
     assert store_url({"FINSAM_DATA_DIR": str(tmp_path)}, broken) == default  # a broken file: the default

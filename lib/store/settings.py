@@ -26,10 +26,28 @@ def sqlite_url(path: Path) -> str:
 
 
 def secrets_url(secrets: dict) -> str | None:
-    """``[connections.sql] url`` as Streamlit's st.connection("sql") reads it (None when not set)."""
+    """``[connections.sql]`` as Streamlit's st.connection("sql") reads it: ``url``, or its parts (dialect,
+    driver, username, password, host, port, database); None when the section is not there."""
     section = (secrets.get("connections") or {}).get("sql") if isinstance(secrets, dict) else None
-    url = section.get("url") if isinstance(section, dict) else None
-    return url if isinstance(url, str) and url.strip() else None
+    if not isinstance(section, dict):
+        return None
+    url = section.get("url")
+    if isinstance(url, str) and url.strip():
+        return url
+    if not section.get("dialect"):
+        return None
+    from sqlalchemy.engine import URL
+
+    driver = f"{section['dialect']}+{section['driver']}" if section.get("driver") else section["dialect"]
+    return URL.create(
+        drivername=driver,
+        username=section.get("username"),
+        password=section.get("password"),
+        host=section.get("host"),
+        port=int(section["port"]) if section.get("port") else None,
+        database=section.get("database"),
+        query=section.get("query") or {},
+    ).render_as_string(hide_password=False)
 
 
 def store_url(environ: dict[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> str:
