@@ -10,13 +10,16 @@ import polars as pl
 from lib.format import (
     CATEGORICAL,
     CEILING_LINE,
+    NBSP,
     OVER_CEILING,
     PLOTLY_SEPARATORS,
     UNDER_CEILING,
+    fmt_decimal,
     fmt_int,
     fmt_kr,
     fmt_mkr,
     fmt_pct,
+    forbund_colour,
 )
 
 PALETTE_UNDER = UNDER_CEILING
@@ -65,9 +68,37 @@ def _ceiling_lines(fig: go.Figure, pcts: list[float], *, horizontal: bool) -> No
             fig.add_hline(y=pct, annotation_position="top left", **kwargs)
 
 
+def excess_text(row: dict) -> str:
+    """ "57,9 % · 37,9 p.e. · 1 422 600 kr över taket" for a förbund over its ceiling; the share alone below it."""
+    text = fmt_pct(row["Andel (%)"])
+    if row["Över taket"]:
+        points = fmt_decimal(row["Andel (%)"] - row["Tak (%)"], 1)
+        over = f" · {fmt_kr(row['Överskjutande kapital (kr)'])}" if row["Överskjutande kapital (kr)"] else ""
+        text += f" · {points}{NBSP}p.e.{over} över taket"
+    return text
+
+
+def _value_labels(fig: go.Figure, labels: list[str], at: list[float], texts: list[str]) -> None:
+    """Each bar's text just right of its bar or its ceiling mark, whichever ends later (never on top of it)."""
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=at,
+            mode="text",
+            text=[f"  {t}" for t in texts],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
+
+
 def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
-    """Eget kapital andel per förbund (highest on top), coloured by over/under its ceiling."""
-    rows = list(df.iter_rows(named=True))[::-1]  # Plotly draws horizontal bars bottom-up
+    """Eget kapital andel per förbund, highest on top whatever its colour; over the ceiling in vermillion with by how
+    much (percentage points and kronor), under it in blue."""
+    rows = list(df.sort("Andel (%)", descending=True).iter_rows(named=True))
+    order = [_bar_label(r) for r in rows][::-1]  # Plotly draws categories bottom-up
     fig = go.Figure()
     for over, name, colour in ((True, "Över taket", OVER_CEILING), (False, "Under taket", UNDER_CEILING)):
         part = [r for r in rows if r["Över taket"] == over]
@@ -80,9 +111,6 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
                 y=[_bar_label(r) for r in part],
                 x=[r["Andel (%)"] for r in part],
                 marker_color=colour,
-                text=[fmt_pct(r["Andel (%)"]) + (f" {FLAG}" if r["Avvikelser"] else "") for r in part],
-                textposition="outside",
-                cliponaxis=False,
                 customdata=[
                     [
                         fmt_kr(r["Eget kapital (kr)"]),
@@ -93,31 +121,50 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
                         fmt_pct(r["Tak (%)"], 0),
                         (f"{FLAG} " + safe(r["Avvikelser"])) if r["Avvikelser"] else "",
                         safe(r["Källa"]),
+                        fmt_kr(r["Överskjutande kapital (kr)"]) if r["Över taket"] else "–",
                     ]
                     for r in part
                 ],
                 hovertemplate=(
                     "<b>%{y}</b><br>Eget kapital i % av medlemsbidrag: %{x:.1f} %"
                     "<br>Eget kapital: %{customdata[0]}<br>Medlemsbidrag: %{customdata[1]}"
+                    "<br>Över taket: %{customdata[6]}"
                     "<br>Rapportens egen uppgift: %{customdata[2]}<br>Tak: %{customdata[3]}"
                     "<br>Källa: %{customdata[5]}<br>%{customdata[4]}<extra></extra>"
                 ),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            name="Förbundets tak",
-            y=[_bar_label(r) for r in rows],
-            x=[r["Tak (%)"] for r in rows],
-            mode="markers",
-            marker={"symbol": "line-ns-open", "size": 26, "color": CEILING_LINE, "line": {"width": 3}},
-            hovertemplate="Tak: %{x:.0f} %<extra></extra>",
+    ceilings = [r["Tak (%)"] for r in rows]
+    if len(set(ceilings)) > 1:  # one dashed line says it when all förbund share a ceiling
+        fig.add_trace(
+            go.Scatter(
+                name="Förbundets tak",
+                y=[_bar_label(r) for r in rows],
+                x=ceilings,
+                mode="markers",
+                marker={"symbol": "line-ns-open", "size": 26, "color": CEILING_LINE, "line": {"width": 3}},
+                hovertemplate="Tak: %{x:.0f} %<extra></extra>",
+            )
         )
+    _value_labels(
+        fig,
+        [_bar_label(r) for r in rows],
+        [max(r["Andel (%)"], r["Tak (%)"]) for r in rows],
+        [excess_text(r) + (f" {FLAG}" if r["Avvikelser"] else "") for r in rows],
     )
-    _ceiling_lines(fig, [r["Tak (%)"] for r in rows], horizontal=True)
-    top = max([r["Andel (%)"] for r in rows] + [r["Tak (%)"] for r in rows] + [0])
-    fig.update_xaxes(title=None, ticksuffix=" %", range=[0, top * 1.35 + 5])  # room for the value labels
-    fig.update_yaxes(title=None)
+    _ceiling_lines(fig, ceilings, horizontal=True)
+    top = max([r["Andel (%)"] for r in rows] + ceilings + [0])
+    longest = max([len(excess_text(r)) for r in rows] + [8])
+    # Room for the value labels beyond the longest bar; ticks only where there are bars.
+    step = 10 if top <= 100 else 20
+    fig.update_xaxes(
+        title=None,
+        ticksuffix=" %",
+        range=[0, top * (1.1 + longest / 45) + 5],
+        tickvals=(ticks := list(range(0, int(top // step + 1) * step + 1, step))),
+        ticktext=[fmt_pct(t, 0) for t in ticks],
+    )
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=order)
     fig.update_layout(barmode="overlay")
     return style(fig, height=max(260, 90 + 60 * len(rows)))
 
@@ -129,8 +176,8 @@ def equity_trend_chart(df: pl.DataFrame, ceilings: dict[str, float]) -> go.Figur
     """Andel over the years: actual solid (derived years open markers), plan dashed into the future."""
     fig = go.Figure()
     slugs = list(dict.fromkeys(df["slug"].to_list()))
-    for n, slug in enumerate(slugs):
-        colour = CATEGORICAL[n % len(CATEGORICAL)]
+    for slug in slugs:
+        colour = forbund_colour(slug)
         part = df.filter(pl.col("slug") == slug)
         name = safe(part["Förbund"][0])
         actual = part.filter(pl.col("Typ").is_in(["Utfall", "Härledd"])).sort("År")
@@ -170,41 +217,68 @@ def equity_trend_chart(df: pl.DataFrame, ceilings: dict[str, float]) -> go.Figur
 
 
 def equity_kronor_chart(df: pl.DataFrame) -> go.Figure:
-    """Eget kapital beside the ceiling in kronor; the excess is what lies above the ceiling."""
-    rows = list(df.iter_rows(named=True))
+    """Eget kapital in kronor as the part up to the ceiling and, stacked on it, the excess above the ceiling (the
+    amount to spend down), highest excess first."""
+    rows = list(
+        df.sort("Överskjutande kapital (kr)", "Eget kapital (kr)", descending=True, nulls_last=True).iter_rows(
+            named=True
+        )
+    )
+    rows = rows[::-1]  # bottom-up
     labels = [_bar_label(r) for r in rows]
+    within = [min(r["Eget kapital (kr)"] or 0, r["Takbelopp (kr)"] or 0) for r in rows]
+    excess = [r["Överskjutande kapital (kr)"] or 0 for r in rows]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            name="Eget kapital",
-            x=labels,
-            y=[r["Eget kapital (kr)"] for r in rows],
+            orientation="h",
+            name="Eget kapital upp till taket",
+            y=labels,
+            x=within,
             marker_color=UNDER_CEILING,
-            text=[fmt_mkr(r["Eget kapital (kr)"]) for r in rows],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[[fmt_kr(r["Eget kapital (kr)"]), fmt_kr(r["Överskjutande kapital (kr)"])] for r in rows],
-            hovertemplate=(
-                "<b>%{x}</b><br>Eget kapital: %{customdata[0]}<br>Överskjutande: %{customdata[1]}<extra></extra>"
-            ),
+            customdata=[[fmt_kr(r["Eget kapital (kr)"]), fmt_kr(r["Takbelopp (kr)"])] for r in rows],
+            hovertemplate="<b>%{y}</b><br>Eget kapital: %{customdata[0]}<br>Tak: %{customdata[1]}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Bar(
-            name="Tak i kronor",
-            x=labels,
-            y=[r["Takbelopp (kr)"] for r in rows],
-            marker_color=CEILING_LINE,
-            text=[fmt_mkr(r["Takbelopp (kr)"]) for r in rows],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[[fmt_kr(r["Takbelopp (kr)"]), fmt_pct(r["Tak (%)"], 0)] for r in rows],
-            hovertemplate="<b>%{x}</b><br>Tak (%{customdata[1]} av medlemsbidraget): %{customdata[0]}<extra></extra>",
+            orientation="h",
+            name="Över taket",
+            y=labels,
+            x=excess,
+            marker_color=OVER_CEILING,
+            customdata=[[fmt_kr(r["Överskjutande kapital (kr)"]), fmt_pct(r["Tak (%)"], 0)] for r in rows],
+            hovertemplate="<b>%{y}</b><br>Över taket (%{customdata[1]}): %{customdata[0]}<extra></extra>",
         )
     )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title="kr", tickformat=",.0f")
-    return style(fig, height=420)
+    fig.add_trace(
+        go.Scatter(
+            name="Taket i kronor",
+            y=labels,
+            x=[r["Takbelopp (kr)"] for r in rows],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 26, "color": CEILING_LINE, "line": {"width": 3}},
+            customdata=[[fmt_kr(r["Takbelopp (kr)"])] for r in rows],
+            hovertemplate="Tak: %{customdata[0]}<extra></extra>",
+        )
+    )
+    ends = [max(w + e, r["Takbelopp (kr)"] or 0) for w, e, r in zip(within, excess, rows, strict=True)]
+    _value_labels(
+        fig,
+        labels,
+        ends,
+        [
+            f"{fmt_kr(e)} över taket"
+            if e
+            else f"{fmt_kr((r['Takbelopp (kr)'] or 0) - (r['Eget kapital (kr)'] or 0))} under taket"
+            for e, r in zip(excess, rows, strict=True)
+        ],
+    )
+    top = max([*ends, 1])
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title="kr", tickformat=",.0f", range=[0, top * 1.55])
+    fig.update_yaxes(title=None)
+    return style(fig, height=max(260, 90 + 60 * len(rows)))
 
 
 # -- kostnader -----------------------------------------------------------------------------------

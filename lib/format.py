@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 
 NBSP = "\u00a0"  # keeps "2 173 000 kr" on one line
 MINUS = "\u2212"
@@ -20,10 +21,20 @@ PALETTE = {
     "grey": "#999999",
 }
 CATEGORICAL = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
+# Över/under taket: a pair no förbund gets, so orange never means both "Sydnärke" and "över taket".
 OVER_CEILING = PALETTE["vermillion"]
 UNDER_CEILING = PALETTE["blue"]
+# A förbund's own colour (lines of the trend): the Okabe–Ito colours left when the pair above is taken, and a
+# brown; chosen from the slug, so a förbund has the same colour in every view, selection and session.
+FORBUND_PALETTE = (PALETTE["orange"], PALETTE["sky"], PALETTE["green"], PALETTE["purple"], "#8C6D31", PALETTE["yellow"])
 CEILING_LINE = PALETTE["grey"]
 PLOTLY_SEPARATORS = ", "  # decimal comma, space as thousands separator
+
+
+def forbund_colour(slug: str) -> str:
+    """The förbund's colour, the same everywhere (with more than six förbund in a chart colours repeat; the
+    legend and the hover name every line)."""
+    return FORBUND_PALETTE[zlib.crc32(slug.encode()) % len(FORBUND_PALETTE)]
 
 
 def _group(n: int) -> str:

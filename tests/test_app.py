@@ -78,12 +78,21 @@ def test_ranking_chart_holds_the_computed_ratio_and_the_ceiling():
     assert bars["Jämtland (2022)"] == pytest.approx(47.163, abs=1e-3)  # years of different förbund are labelled
     over = next(t for t in ranking["data"] if t.get("name") == "Över taket")
     assert "Sydnärke (2023)" not in over["y"]
-    ceiling = next(t for t in ranking["data"] if t.get("name") == "Förbundets tak")
-    assert set(ceiling["x"]) == {20}
+    # Highest first whatever the colour: the category order is the ranking, top to bottom.
+    assert ranking["layout"]["yaxis"]["categoryarray"][::-1] == [
+        "Södra Lappland (2023)",
+        "Jämtland (2022)",
+        "Sollefteå (2023)",
+        "Sydnärke (2023)",
+    ]
+    assert not any(t.get("name") == "Förbundets tak" for t in ranking["data"])  # one shared ceiling: one line
     assert [s["x0"] for s in ranking["layout"]["shapes"]] == [20]
     assert ranking["layout"]["separators"] == ", "
-    label = next(t for t in ranking["data"] if t.get("name") == "Över taket")["text"]
-    assert "57,9\u00a0% ⚠" in label  # the report's own "57 %" contradicts it: flagged
+    labels = next(t for t in ranking["data"] if t.get("mode") == "text")
+    said = dict(zip(labels["y"], [t.strip() for t in labels["text"]], strict=True))
+    # The report's own "57 %" contradicts it: flagged. Over the ceiling: by how much, in points and kronor.
+    assert said["Södra Lappland (2023)"] == "57,9\u00a0% · 37,9\u00a0p.e. · 1\u00a0422\u00a0600\u00a0kr över taket ⚠"
+    assert said["Sydnärke (2023)"] == "15,3\u00a0%"
 
 
 def test_trend_has_plan_dashed_and_a_sentence_about_the_ceiling():
@@ -100,8 +109,13 @@ def test_trend_has_plan_dashed_and_a_sentence_about_the_ceiling():
 def test_kronor_view_from_the_url():
     at = run("eget_kapital", forbund=["solleftea"], vy="kronor")
     assert at.get("button_group")[0].value == "kronor"
-    bars = {t["name"]: t["y"][0] for t in specs(at)[0]["data"]}
-    assert bars == {"Eget kapital": 584_026, "Tak i kronor": pytest.approx(566_400)}
+    data = {t["name"]: t for t in specs(at)[0]["data"] if "name" in t}
+    # Eget kapital 584 026 kr = up to the ceiling (20 % of 2 832 000 = 566 400) + the excess, stacked.
+    assert data["Eget kapital upp till taket"]["x"] == [pytest.approx(566_400)]
+    assert data["Över taket"]["x"] == [pytest.approx(17_626)]
+    assert data["Taket i kronor"]["x"] == [pytest.approx(566_400)]
+    label = next(t for t in specs(at)[0]["data"] if t.get("mode") == "text")["text"]
+    assert [t.strip() for t in label] == ["17\u00a0626\u00a0kr över taket"]
 
 
 def test_overview_headline_and_table():
