@@ -68,9 +68,12 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def _chart(fig, width_cm: float, height_px: int) -> Image:
-    png = png_bytes(fig, width=760, height=height_px)  # narrow render: labels stay legible when printed
-    ratio = height_px / 760
-    return Image(io.BytesIO(png), width=width_cm * cm, height=width_cm * ratio * cm)
+    """A chart as the slide export draws it (margins from its labels, nothing clipped), at the page's width; the
+    heading above it in the PDF is its title."""
+    width = 1000
+    height = round(height_px * width / 760)
+    png = png_bytes(charts.export_figure(fig, title=None, width=width, height=height, font_size=16), width, height)
+    return Image(io.BytesIO(png), width=width_cm * cm, height=width_cm * height / width * cm)
 
 
 def build_briefing(ds: Dataset, slug: str, choice: str = "senaste", today: date | None = None) -> bytes:

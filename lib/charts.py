@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import plotly.graph_objects as go
 import polars as pl
@@ -45,6 +46,90 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.
         font={"size": 13},
     )
     return fig
+
+
+# -- export: a chart as a titled, sourced image for a slide (PNG) or the board PDF ------------------------------
+
+EXPORT_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"  # DejaVu is installed with the briefing's font
+SLIDE = (1600, 900)  # 16:9
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width in px (DejaVu Sans averages about 0,6 em per character)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", str(text)))
+    return len(plain) * size * 0.62
+
+
+def _category_labels(fig: go.Figure, axis: str) -> list[str]:
+    return [v for t in fig.data for v in (getattr(t, axis, None) or ()) if isinstance(v, str)]
+
+
+def export_figure(
+    fig: go.Figure,
+    *,
+    title: str | None,
+    subtitle: str = "",
+    source: str = "",
+    width: int = SLIDE[0],
+    height: int = SLIDE[1],
+    font_size: int = 17,
+) -> go.Figure:
+    """The chart as Our World in Data exports one: title, subtitle, the chart with margins computed from its longest
+    labels (nothing clipped), the legend and a source line at the foot; white, for a slide or a printed page."""
+    out = go.Figure(fig)
+    left = max([text_width(x, font_size) for x in _category_labels(out, "y")] + [font_size * 4.5]) + 24
+    bottom_labels = _category_labels(out, "x")
+    bottom = 70 + (font_size * 2.2 if bottom_labels and max(map(len, bottom_labels)) > 14 else 0)
+    bottom += 50 if any(t.showlegend is not False and t.name for t in out.data) else 0
+    bottom += 40 if source else 0
+    top = (70 if title else 20) + (34 if subtitle else 0) + 20
+    out.update_layout(
+        template="plotly_white",
+        width=width,
+        height=height,
+        font={"family": EXPORT_FONT, "size": font_size, "color": "#222222"},
+        title=None,
+        margin={"l": left, "r": 48, "t": top, "b": bottom, "autoexpand": True},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": (46 if source else 12) / height,
+            "yanchor": "bottom",
+            "xref": "container",
+            "x": 16 / width,
+            "xanchor": "left",
+            "font": {"size": font_size},
+        },
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    plot_w, plot_h = width - left - 48, height - top - bottom
+
+    def note(text: str, from_top: float | None, from_bottom: float | None, size: float, colour: str) -> None:
+        """Text placed in pixels from the image's top or bottom edge, starting 24 px from its left edge."""
+        y = 1 + (top - from_top) / plot_h if from_top is not None else -(bottom - from_bottom) / plot_h
+        out.add_annotation(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=-(left - 24) / plot_w,
+            y=y,
+            xanchor="left",
+            yanchor="top" if from_top is not None else "bottom",
+            showarrow=False,
+            align="left",
+            font={"size": size, "color": colour},
+        )
+
+    if title:
+        note(f"<b>{safe(title)}</b>", 20, None, round(font_size * 1.45), "#222222")
+    if subtitle:
+        note(safe(subtitle), 20 + font_size * 1.45 * 1.5, None, round(font_size * 0.95), "#555555")
+    if source:
+        note(safe(source), None, 14, round(font_size * 0.8), "#555555")
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
+    return out
 
 
 def _bar_label(row: dict) -> str:
@@ -389,7 +474,8 @@ WOMEN, MEN, UNSPLIT = "#CC79A7", "#009E73", "#999999"
 
 
 def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figure:
-    """Participants split into kvinnor and män where the report gives counts; otherwise one grey bar."""
+    """Participants split into kvinnor and män: by count where the report gives counts, by share (lighter, marked
+    "andel enligt rapporten") where it gives only the share of women; one grey bar where it gives neither."""
     rows = list(df.iter_rows(named=True))[::-1]
 
     def label(r: dict) -> str:
@@ -401,7 +487,11 @@ def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figu
         return f"{base} ({r['År']})" + (f" {FLAG}" if r["Avvikelser"] else "")
 
     labels = [label(r) for r in rows]
-    split = [r["Kvinnor"] is not None and r["Män"] is not None for r in rows]
+    counted = [r["Kvinnor"] is not None and r["Män"] is not None for r in rows]
+    shared = [
+        not c and r["Andel kvinnor (%)"] is not None and r["Deltagare"] is not None
+        for r, c in zip(rows, counted, strict=True)
+    ]
     fig = go.Figure()
     for name, col, colour in (("Kvinnor", "Kvinnor", WOMEN), ("Män", "Män", MEN)):
         fig.add_trace(
@@ -409,11 +499,36 @@ def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figu
                 orientation="h",
                 name=name,
                 y=labels,
-                x=[r[col] if s else None for r, s in zip(rows, split, strict=True)],
+                x=[r[col] if c else None for r, c in zip(rows, counted, strict=True)],
                 marker_color=colour,
-                text=[fmt_int(r[col]) if s else "" for r, s in zip(rows, split, strict=True)],
+                showlegend=any(counted),
+                text=[fmt_int(r[col]) if c else "" for r, c in zip(rows, counted, strict=True)],
                 textposition="inside",
                 hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
+            )
+        )
+    for name, women, colour in (("Kvinnor (andel enligt rapporten)", True, WOMEN), ("Män (resten)", False, MEN)):
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=name,
+                y=labels,
+                x=[
+                    r["Deltagare"] * (r["Andel kvinnor (%)"] if women else 100 - r["Andel kvinnor (%)"]) / 100
+                    if sh
+                    else None
+                    for r, sh in zip(rows, shared, strict=True)
+                ],
+                marker={"color": colour, "opacity": 0.55, "pattern": {"shape": "/", "fgcolor": "white", "size": 8}},
+                showlegend=any(shared),
+                customdata=[
+                    [fmt_pct(r["Andel kvinnor (%)"] if women else 100 - r["Andel kvinnor (%)"], 0)] if sh else [""]
+                    for r, sh in zip(rows, shared, strict=True)
+                ],
+                hovertemplate=(
+                    f"<b>%{{y}}</b><br>{name}: %{{customdata[0]}} (rapporten anger andelen, inte antalet)"
+                    "<extra></extra>"
+                ),
             )
         )
     fig.add_trace(
@@ -421,33 +536,29 @@ def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figu
             orientation="h",
             name="Ej uppdelat på kön",
             y=labels,
-            x=[None if s else r["Deltagare"] for r, s in zip(rows, split, strict=True)],
+            x=[None if c or sh else r["Deltagare"] for r, c, sh in zip(rows, counted, shared, strict=True)],
             marker_color=UNSPLIT,
-            text=[
-                (
-                    ""
-                    if s
-                    else (
-                        f"{r['Anmärkning'].split(';')[0]}"
-                        if r["Anmärkning"] and r["Anmärkning"].startswith(("ca", "delmängd"))
-                        else fmt_int(r["Deltagare"])
-                    )
-                    + (
-                        f", {fmt_pct(r['Andel kvinnor (%)'], 0)} kvinnor"
-                        if r["Andel kvinnor (%)"] is not None and not s
-                        else ""
-                    )
-                )
-                for r, s in zip(rows, split, strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
+            showlegend=not all(c or sh for c, sh in zip(counted, shared, strict=True)),
             hovertemplate="<b>%{y}</b><br>Deltagare: %{x}<extra></extra>",
         )
     )
+
+    def total_text(r: dict, c: bool, sh: bool) -> str:
+        if c:
+            return ""
+        note = r["Anmärkning"] or ""
+        count = note.split(";")[0] if note.startswith(("ca", "delmängd")) else fmt_int(r["Deltagare"])
+        return f"{count} deltagare · {fmt_pct(r['Andel kvinnor (%)'], 0)} kvinnor" if sh else count
+
+    _value_labels(
+        fig,
+        labels,
+        [r["Deltagare"] or 0 for r in rows],
+        [total_text(r, c, sh) for r, c, sh in zip(rows, counted, shared, strict=True)],
+    )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     top = max([r["Deltagare"] or 0 for r in rows] + [10])
-    fig.update_xaxes(range=[0, top * 1.45], title="personer")
+    fig.update_xaxes(range=[0, top * 1.6], title="personer")
     return style(fig, height=max(240, 100 + 50 * len(rows)))
 
 

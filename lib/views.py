@@ -257,6 +257,20 @@ def short_source(ds: Dataset, rows: list[dict | None]) -> str:
     return "; ".join(f"{doc}, rad {line_ranges([int(x) for x in lines])}" for doc, lines in parts.items())
 
 
+def source_line(ds: Dataset, figure_ids: list[str], today: str) -> str:
+    """The foot of an exported chart: the documents behind its figures, and where and when it was made."""
+    by_id = figures_by_id(ds.figures)
+    docs = list(dict.fromkeys(by_id[i]["document"] for i in stated_inputs(ds, figure_ids) if i in by_id))
+    titles = dict(zip(ds.documents["document"], ds.documents["title"], strict=True))
+    years = dict(zip(ds.documents["document"], ds.documents["year"], strict=True))
+    if len(docs) <= 3:
+        what = "; ".join(titles.get(d, d) for d in docs)
+    else:
+        span = sorted({years[d] for d in docs if d in years})
+        what = f"{len(docs)} dokument från förbunden ({span[0]}–{span[-1]}); dokument och rad står i tabellen"
+    return f"Källa: {what}. Finsam-jämförelsen, {today}." if what else f"Källa: Finsam-jämförelsen, {today}."
+
+
 def line_ranges(lines: list[int]) -> str:
     """[27, 1284, 1285, 1286] → "27, 1284–1286"."""
     out: list[str] = []

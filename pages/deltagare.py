@@ -43,6 +43,8 @@ if common.require_forbund(slugs):
             format_frame(people, KINDS),
             [f for x in people["figure_ids"].to_list() for f in x],
             file_stem("deltagare", choice),
+            title="Deltagare per förbund",
+            subtitle=f"Personer i de individinriktade insatserna · {common.period_text(choice)}",
             key="people",
         )
     per = common.participants(slugs, choice, per_insats=True)
@@ -54,6 +56,8 @@ if common.require_forbund(slugs):
             format_frame(per, KINDS),
             [f for x in per["figure_ids"].to_list() for f in x],
             file_stem("deltagare-per-insats", choice),
+            title="Deltagare per insats",
+            subtitle=f"Personer per finansierad insats · {common.period_text(choice)}",
             key="per_insats",
         )
         st.caption("Där insatsernas deltagare inte summerar till förbundets uppgift visas båda och markeras ⚠.")
@@ -69,6 +73,8 @@ if common.require_forbund(slugs):
             ),
             [f for x in history["figure_ids"].to_list() for f in x],
             file_stem("deltagare-historik"),
+            title="Deltagare över åren",
+            subtitle="Personer i de individinriktade insatserna, enligt rapporterna",
             key="history",
         )
 
@@ -101,6 +107,8 @@ if common.require_forbund(slugs):
             ),
             [f for x in results["figure_ids"].to_list() for f in x],
             file_stem("resultat-avslutade", choice),
+            title="Resultat för avslutade deltagare",
+            subtitle=f"Andel av de avslutade, med varje förbunds egen definition · {common.period_text(choice)}",
             key="outcomes",
         )
 

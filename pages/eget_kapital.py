@@ -71,7 +71,16 @@ if common.require_forbund(slugs):
                 "Avvikelser": "text",
             },
         )
-        common.chart_panel(fig, table, display, ids, stem, key="ranking")
+        common.chart_panel(
+            fig,
+            table,
+            display,
+            ids,
+            stem,
+            title="Eget kapital i andel av medlemsbidraget" if view == "andel" else "Eget kapital och taket i kronor",
+            subtitle=common.equity_subtitle(slugs, choice),
+            key="ranking",
+        )
         flagged = ranking.filter(pl.col("Avvikelser").is_not_null())
         for row in flagged.iter_rows(named=True):
             st.warning(
@@ -107,6 +116,8 @@ if common.require_forbund(slugs):
             display,
             [f for x in trend["figure_ids"].to_list() for f in x],
             file_stem("eget-kapital-utveckling", *(slugs if len(slugs) == 1 else [])),
+            title="Eget kapital över åren",
+            subtitle="Andel av årets medlemsbidrag; streckat: verksamhetsplanens budget och plan",
             key="trend",
         )
         st.caption(

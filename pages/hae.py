@@ -76,6 +76,8 @@ if common.require_forbund(slugs):
                 format_frame(part, kinds),
                 [f for x in part["figure_ids"].to_list() for f in x],
                 file_stem("hae-andel", slug),
+                title=f"Helårsekvivalenter: {name}",
+                subtitle="Andel av befolkningen per medlemskommun och Riket (SCB:s uppgift i rapporten)",
                 key=f"hae_share_{slug}",
             )
             change = hae_change(part)
@@ -111,6 +113,8 @@ if common.require_forbund(slugs):
             ),
             [f for x in chosen["figure_ids"].to_list() for f in x],
             file_stem("hae-per-ersattning", period),
+            title="Helårsekvivalenter per ersättning",
+            subtitle="Per medlemskommun, för den valda perioden",
             key="hae_categories",
         )
         st.caption("Riket visas i tabellen men inte i diagrammet, där dess storlek skulle dölja kommunerna.")

@@ -58,6 +58,9 @@ if common.require_forbund(slugs):
             display,
             ids,
             file_stem("kostnadsfordelning", mode, choice),
+            title="Kostnadsfördelning",
+            subtitle=("Andel" if mode == "andel" else "Kronor")
+            + f" av verksamhetens kostnader · {common.period_text(choice)}",
             key="split",
         )
         unknown = split.filter(pl.col("Administration (kr)").is_null())["Förbund"].to_list()
@@ -92,6 +95,8 @@ if common.require_forbund(slugs):
                 ),
                 [f for x in known["figure_ids"].to_list() for f in x],
                 file_stem("administrationens-andel", choice),
+                title="Administrationens andel av kostnaderna",
+                subtitle=common.period_text(choice).capitalize(),
                 key="admin",
             )
 
@@ -142,5 +147,7 @@ if common.require_forbund(slugs):
             ),
             [f for x in use["figure_ids"].to_list() for f in x],
             file_stem("budgetutnyttjande", choice),
+            title="Hur mycket av budgeten användes?",
+            subtitle="Utfall i andel av rapportens egen budget, per rad eller insats",
             key="budget",
         )

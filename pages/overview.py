@@ -59,6 +59,8 @@ if common.require_forbund(slugs):
             ),
             [f for x in ranking["figure_ids"].to_list() for f in x],
             file_stem("oversikt-eget-kapital", choice),
+            title="Eget kapital i andel av medlemsbidraget",
+            subtitle=common.equity_subtitle(slugs, choice),
             key="overview_ranking",
         )
 

@@ -100,6 +100,8 @@ if trend.height:
         ),
         [f for x in trend["figure_ids"].to_list() for f in x],
         file_stem("eget-kapital", slug),
+        title=f"Eget kapital över åren: {info['short_name']}",
+        subtitle="Andel av årets medlemsbidrag; streckat: verksamhetsplanens budget och plan",
         key="profile_trend",
     )
 
@@ -122,6 +124,8 @@ if split.height:
         ),
         [f for x in split["figure_ids"].to_list() for f in x],
         file_stem("kostnader", slug, year),
+        title=f"Kostnadsfördelning: {info['short_name']}",
+        subtitle=f"Andel av verksamhetens kostnader {year}",
         key="profile_split",
     )
 
@@ -145,6 +149,8 @@ if people.height:
         ),
         [f for x in people["figure_ids"].to_list() for f in x],
         file_stem("deltagare", slug, year),
+        title=f"Deltagare per insats: {info['short_name']}",
+        subtitle=f"Personer {year}",
         key="profile_people",
     )
 if results.height:
@@ -157,6 +163,8 @@ if results.height:
         ),
         [f for x in results["figure_ids"].to_list() for f in x],
         file_stem("resultat", slug, year),
+        title=f"Resultat för avslutade deltagare: {info['short_name']}",
+        subtitle=f"Andel av de avslutade, med förbundets egen definition, {year}",
         key="profile_outcomes",
     )
 if not people.height and not results.height:
@@ -171,6 +179,8 @@ if hae.height:
         format_frame(hae, {"Kommun": "text", "Period": "text", "Andel (%)": "pct"}),
         [f for x in hae["figure_ids"].to_list() for f in x],
         file_stem("hae", slug),
+        title=f"Helårsekvivalenter: {info['short_name']}",
+        subtitle="Andel av befolkningen per medlemskommun och Riket (SCB:s uppgift i rapporten)",
         key="profile_hae",
     )
 else:

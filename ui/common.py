@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from lib import editors, views, views_costs, views_hae, views_participants, views_profile
+from lib.charts import SLIDE, export_figure
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.format import fmt_int, fmt_kr, fmt_pct
@@ -327,15 +329,19 @@ def chart_panel(
     figure_ids: list[str],
     stem: str,
     key: str,
+    *,
+    title: str,
+    subtitle: str = "",
 ) -> None:
-    """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart."""
+    """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart. The PNG is the
+    chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure)."""
     st.plotly_chart(
         fig,
         key=f"{key}_chart",
         config={
             "displaylogo": False,
+            "displayModeBar": False,  # no toolbar over titles and labels, on a phone least of all; PNG below
             "locale": "sv",
-            "toImageButtonOptions": {"format": "png", "filename": stem, "scale": 2},
         },
     )
     with st.expander("Tabell och nedladdning"):
@@ -356,8 +362,37 @@ def chart_panel(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
         )
-        c3.download_button("⬇ Bild (PNG)", _lazy(png_bytes, fig), f"{stem}.png", "image/png", key=f"{key}_png")
+        c3.download_button(
+            "⬇ Bild (PNG)",
+            _lazy(slide_png, fig, title, subtitle, figure_ids),
+            f"{stem}.png",
+            "image/png",
+            key=f"{key}_png",
+            help="Diagrammet med rubrik och källa, i formatet 16:9 för en presentation",
+        )
     sources_panel(figure_ids, key)
+
+
+def slide_png(fig: go.Figure, title: str, subtitle: str, figure_ids: list[str]) -> bytes:
+    source = views.source_line(dataset(), figure_ids, date.today().isoformat())
+    return png_bytes(export_figure(fig, title=title, subtitle=subtitle, source=source), *SLIDE)
+
+
+def period_text(choice: str) -> str:
+    """What years a chart shows, for its subtitle: "år 2023" or "senaste årsredovisning per förbund (2022–2023)"."""
+    if choice != views.LATEST:
+        return f"år {choice}"
+    years = sorted(set(views.latest_years(dataset()).values()))
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}" if years else ""
+    return f"senaste årsredovisning per förbund ({span})" if span else "senaste årsredovisning per förbund"
+
+
+def equity_subtitle(slugs: list[str], choice: str) -> str:
+    """ "Eget kapital vid årets slut mot taket (20 % av medlemsbidraget) · senaste årsredovisning per förbund …"."""
+    ceil = views.ceilings(dataset())
+    pcts = sorted({ceil[s].pct for s in slugs if s in ceil})
+    tak = f"taket ({' / '.join(fmt_pct(p, 0) for p in pcts)} av medlemsbidraget)" if pcts else "taket"
+    return f"Eget kapital vid årets slut mot {tak} · {period_text(choice)}"
 
 
 def sources_panel(figure_ids: list[str], key: str) -> None:
