@@ -27,6 +27,12 @@ IMPORT_PAGE = st.Page(
     "pages/importera.py", title="Importera rapport", icon=":material/upload_file:", url_path="importera"
 )
 # Only signed-in editors get the import page: for everyone else it is not part of the app at all.
+# Headings wrap between words, never inside one ("Kostnadsfördelni|ng"), and are smaller on a phone.
+st.html(
+    "<style>h1,h2,h3{overflow-wrap:normal;word-break:normal;hyphens:manual}"
+    "@media (max-width:640px){h1{font-size:1.7rem!important}h2{font-size:1.3rem!important}"
+    "h3{font-size:1.1rem!important}}</style>"
+)
 page = st.navigation(PAGES + ([IMPORT_PAGE] if common.is_editor() else []))
 
 try:
@@ -54,6 +60,7 @@ with st.sidebar, st.expander("Om data"):
         "Belopp anges i kronor. **Härledda** värden är uträknade ur andra uppgifter och märkta så. "
         "Där en rapport motsäger sig själv visas både rapportens uppgift och det delarna ger, markerat ⚠."
     )
+st.session_state["_page"] = page.url_path
 try:
     page.run()
 finally:  # also when a page stops early (st.stop): the URL must show the view

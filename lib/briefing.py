@@ -76,6 +76,20 @@ def _chart(fig, width_cm: float, height_px: int) -> Image:
     return Image(io.BytesIO(png), width=width_cm * cm, height=width_cm * height / width * cm)
 
 
+def average_note(keys) -> str:
+    """¹ What the others' average mixes: how many förbund and which years (per measure where they differ)."""
+    spans: dict[str, list[str]] = {}
+    for measure, span in zip(keys["Mått"], keys["Snittet omfattar"], strict=True):
+        if span:
+            spans.setdefault(span, []).append(measure)
+    if not spans:
+        return ""
+    if len(spans) == 1:
+        return f"¹ Ovägt medelvärde av de övriga förbundens värden ({next(iter(spans))})."
+    parts = [f"{', '.join(m.lower() for m in measures)}: {span}" for span, measures in spans.items()]
+    return "¹ Ovägt medelvärde av de övriga förbundens värden; " + "; ".join(parts) + "."
+
+
 def build_briefing(ds: Dataset, slug: str, choice: str = "senaste", today: date | None = None) -> bytes:
     """The PDF as bytes. Raises BriefingError when the server lacks what it needs."""
     _register_fonts()
@@ -98,7 +112,7 @@ def build_briefing(ds: Dataset, slug: str, choice: str = "senaste", today: date 
     ]
 
     keys = key_numbers(ds, slug, choice)
-    rows = [["Mått", str(year), str(year - 1), "Placering", "Snitt övriga"]]
+    rows = [["Mått", str(year), str(year - 1), "Placering", "Snitt övriga¹"]]
     for r in keys.iter_rows(named=True):
         rows.append(
             [
@@ -123,7 +137,7 @@ def build_briefing(ds: Dataset, slug: str, choice: str = "senaste", today: date 
             ]
         )
     )
-    story += [Paragraph("Nyckeltal", st["h2"]), table]
+    story += [Paragraph("Nyckeltal", st["h2"]), table, Paragraph(_esc(average_note(keys)), st["small"])]
 
     share = next((r for r in keys.iter_rows(named=True) if r["metric"] == "eget_kapital_andel"), None)
     trend = views.equity_trend(ds, [slug])

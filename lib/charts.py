@@ -18,6 +18,7 @@ from lib.format import (
     fmt_decimal,
     fmt_int,
     fmt_kr,
+    fmt_kr_short,
     fmt_mkr,
     fmt_pct,
     forbund_colour,
@@ -153,18 +154,24 @@ def _ceiling_lines(fig: go.Figure, pcts: list[float], *, horizontal: bool) -> No
             fig.add_hline(y=pct, annotation_position="top left", **kwargs)
 
 
-def excess_text(row: dict) -> str:
-    """ "57,9 % · 37,9 p.e. · 1 422 600 kr över taket" for a förbund over its ceiling; the share alone below it."""
+def excess_text(row: dict, short: bool = False) -> str:
+    """ "57,9 % · 37,9 p.e. · 1 422 600 kr över taket" for a förbund over its ceiling; the share alone below it.
+    ``short`` (a phone): "57,9 % · 1,4 mkr över"."""
     text = fmt_pct(row["Andel (%)"])
-    if row["Över taket"]:
+    if short and row["Över taket"] and row["Överskjutande kapital (kr)"]:
+        return f"{text} · {fmt_kr_short(row['Överskjutande kapital (kr)'])} över"
+    if row["Över taket"] and not short:
         points = fmt_decimal(row["Andel (%)"] - row["Tak (%)"], 1)
         over = f" · {fmt_kr(row['Överskjutande kapital (kr)'])}" if row["Överskjutande kapital (kr)"] else ""
         text += f" · {points}{NBSP}p.e.{over} över taket"
     return text
 
 
-def _value_labels(fig: go.Figure, labels: list[str], at: list[float], texts: list[str]) -> None:
-    """Each bar's text just right of its bar or its ceiling mark, whichever ends later (never on top of it)."""
+def _value_labels(
+    fig: go.Figure, labels: list[str], at: list[float], texts: list[str], short: list[str] | None = None
+) -> None:
+    """Each bar's text just right of its bar or its ceiling mark, whichever ends later (never on top of it);
+    ``short`` is the phone's version (at most about 28 characters), kept in the trace for ``for_phone``."""
     fig.add_trace(
         go.Scatter(
             y=labels,
@@ -175,8 +182,74 @@ def _value_labels(fig: go.Figure, labels: list[str], at: list[float], texts: lis
             showlegend=False,
             hoverinfo="skip",
             cliponaxis=False,
+            meta={"short": [f"  {t}" for t in (short or texts)]},
         )
     )
+
+
+# -- phones: the same chart for a 390 px screen ---------------------------------------------------------------
+
+PHONE_PLOT_PX = 330  # a chart's width on a 390 px phone, inside Streamlit's padding
+PHONE_CHAR_PX = 6.8  # a character at the phone's 12 px
+
+
+def for_phone(fig: go.Figure) -> go.Figure:
+    """A horizontal bar chart for a phone: each bar's name above it (the whole width left for bars and values),
+    the values in their short form with room computed for them, smaller type. Other charts get smaller type."""
+    out = go.Figure(fig)
+    out.update_layout(font={"size": 12}, legend={"font": {"size": 11}}, margin={"l": 6, "r": 6})
+    out.update_xaxes(tickangle=0, title=None)
+    if out.layout.xaxis.tickvals:  # every other tick, so that they fit side by side
+        out.update_xaxes(
+            tickvals=out.layout.xaxis.tickvals[::2], ticktext=(out.layout.xaxis.ticktext or ())[::2] or None
+        )
+    else:
+        out.update_xaxes(nticks=4)
+    bars = [t for t in out.data if t.type == "bar" and t.orientation == "h"]
+    if not bars:
+        return out
+    categories = list(out.layout.yaxis.categoryarray or [])
+    if not categories:
+        for t in out.data:
+            categories += [y for y in (t.y or ()) if y not in categories]
+    stacked = out.layout.barmode in ("stack", "relative")
+    ends: dict[str, float] = {}
+    longest = 0
+    for t in out.data:
+        values = list(t.x or ())
+        if t.type == "bar" and t.orientation == "h":
+            for y, x in zip(t.y or (), values, strict=False):
+                if x is not None:
+                    ends[y] = ends.get(y, 0) + x if stacked else max(ends.get(y, 0), x)
+            if t.textposition == "outside" and t.text is not None and not isinstance(t.text, str):
+                longest = max([longest, *(len(str(x)) for x in t.text)])
+        elif t.type == "scatter" and t.mode == "text" and t.meta and "short" in t.meta:
+            t.text = t.meta["short"]
+            longest = max([longest, *(len(x) for x in t.meta["short"])])
+            for y, x in zip(t.y or (), values, strict=False):
+                ends[y] = max(ends.get(y, 0), x or 0)
+    top = max([*ends.values(), 0])
+    if longest and top > 0 and out.layout.xaxis.range is not None:
+        room = min(0.65, (longest * PHONE_CHAR_PX + 16) / PHONE_PLOT_PX)
+        out.update_xaxes(range=[0, top / (1 - room)])
+    row = 58
+    out.update_layout(bargap=0.55, height=110 + row * len(categories))
+    out.update_yaxes(showticklabels=False)
+    for name in categories:
+        out.add_annotation(
+            text=name,
+            x=0,
+            xref="paper",
+            y=name,
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=row * 0.45 / 2,
+            showarrow=False,
+            font={"size": 12},
+            align="left",
+        )
+    return out
 
 
 def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
@@ -236,6 +309,7 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
         [_bar_label(r) for r in rows],
         [max(r["Andel (%)"], r["Tak (%)"]) for r in rows],
         [excess_text(r) + (f" {FLAG}" if r["Avvikelser"] else "") for r in rows],
+        [excess_text(r, short=True) + (f" {FLAG}" if r["Avvikelser"] else "") for r in rows],
     )
     _ceiling_lines(fig, ceilings, horizontal=True)
     top = max([r["Andel (%)"] for r in rows] + ceilings + [0])
@@ -356,6 +430,12 @@ def equity_kronor_chart(df: pl.DataFrame) -> go.Figure:
             f"{fmt_kr(e)} över taket"
             if e
             else f"{fmt_kr((r['Takbelopp (kr)'] or 0) - (r['Eget kapital (kr)'] or 0))} under taket"
+            for e, r in zip(excess, rows, strict=True)
+        ],
+        [
+            f"{fmt_kr_short(e)} över"
+            if e
+            else f"{fmt_kr_short((r['Takbelopp (kr)'] or 0) - (r['Eget kapital (kr)'] or 0))} under"
             for e, r in zip(excess, rows, strict=True)
         ],
     )
@@ -550,11 +630,13 @@ def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figu
         count = note.split(";")[0] if note.startswith(("ca", "delmängd")) else fmt_int(r["Deltagare"])
         return f"{count} deltagare · {fmt_pct(r['Andel kvinnor (%)'], 0)} kvinnor" if sh else count
 
+    texts = [total_text(r, c, sh) for r, c, sh in zip(rows, counted, shared, strict=True)]
     _value_labels(
         fig,
         labels,
         [r["Deltagare"] or 0 for r in rows],
-        [total_text(r, c, sh) for r, c, sh in zip(rows, counted, shared, strict=True)],
+        texts,
+        [t.replace(" deltagare · ", " · ") for t in texts],
     )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     top = max([r["Deltagare"] or 0 for r in rows] + [10])

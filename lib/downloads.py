@@ -47,12 +47,46 @@ def safe_cell(value: object) -> object:
     return value
 
 
+PLAIN_INT_COLUMNS = frozenset({"År", "Version", "year", "version", "Sida", "page", "line", "Rad", "id"})
+
+
+def export_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """A view table as people take it away: kronor ("(kr)") whole, shares ("(%)") to one decimal, other decimals to
+    two, yes/no as ja/nej, lists joined; numbers stay numbers (Excel sums them), an empty cell stays empty."""
+    out = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if dtype == pl.Boolean:
+            out.append(pl.when(col).then(pl.lit("ja")).when(~col).then(pl.lit("nej")).otherwise(None).alias(name))
+        elif dtype.is_float() and "(kr)" in name:
+            out.append(col.round(0).cast(pl.Int64).alias(name))
+        elif dtype.is_float():
+            out.append(col.round(1 if "(%)" in name else 2).alias(name))
+        elif isinstance(dtype, pl.List):
+            out.append(col.cast(pl.List(pl.String)).list.join("; ").alias(name))
+        else:
+            out.append(col)
+    return df.select(out)
+
+
+def _excel_formats(df: pl.DataFrame) -> dict[str, str]:
+    """Years and ids as plain numbers ("2023", not "2 023"), kronor with thousands, shares with one decimal."""
+    formats = {}
+    for name, dtype in df.schema.items():
+        if dtype.is_integer():
+            formats[name] = "0" if name in PLAIN_INT_COLUMNS else "#,##0"
+        elif dtype.is_float():
+            formats[name] = "0.0" if "(%)" in name else "#,##0.00"
+    return formats
+
+
 def write_excel(df: pl.DataFrame, target, worksheet: str, **kwargs) -> None:
-    """``DataFrame.write_excel`` with formulas neutralised and text kept as text (``target``: a path, a buffer
-    or an open ``xlsxwriter.Workbook``)."""
+    """``DataFrame.write_excel`` with formulas neutralised, text kept as text and Swedish-readable number formats
+    (``target``: a path, a buffer or an open ``xlsxwriter.Workbook``)."""
     import xlsxwriter
 
     df = neutralise_formulas(df)
+    kwargs.setdefault("column_formats", _excel_formats(df))
     if isinstance(target, xlsxwriter.Workbook):
         df.write_excel(target, worksheet=worksheet, **kwargs)
         return
@@ -62,7 +96,7 @@ def write_excel(df: pl.DataFrame, target, worksheet: str, **kwargs) -> None:
 
 def swedish_csv(df: pl.DataFrame) -> bytes:
     """CSV as Swedish Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM, formulas neutralised."""
-    df = neutralise_formulas(df)
+    df = neutralise_formulas(export_frame(df))
     out = df.with_columns([map_values(df[c], _decimal_comma, pl.String) for c, t in df.schema.items() if t.is_float()])
     buf = io.StringIO()
     out.write_csv(buf, separator=";")
@@ -78,7 +112,7 @@ def _decimal_comma(v: float | None) -> str | None:
 
 def xlsx_bytes(df: pl.DataFrame, sheet: str = "Data") -> bytes:
     buf = io.BytesIO()
-    write_excel(df, buf, sheet[:31], autofit=True, freeze_panes=(1, 0))
+    write_excel(export_frame(df), buf, sheet[:31], autofit=True, freeze_panes=(1, 0))
     return buf.getvalue()
 
 

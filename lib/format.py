@@ -65,6 +65,17 @@ def fmt_mkr(value: float | None, decimals: int = 1) -> str:
     return f"{fmt_decimal(value / 1_000_000, decimals)}{NBSP}mkr"
 
 
+def fmt_kr_short(value: float | None) -> str:
+    """For a phone's tight space: 1 422 600 → "1,4 mkr", 17 626 → "18 tkr", 640 → "640 kr"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) >= 1_000_000:
+        return fmt_mkr(value)
+    if abs(value) >= 1_000:
+        return f"{fmt_int(value / 1000)}{NBSP}tkr"
+    return fmt_kr(value)
+
+
 def fmt_decimal(value: float | None, decimals: int = 1) -> str:
     """57.9158 → "57,9"; uses a real minus sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -118,7 +129,7 @@ def format_frame(df, kinds: dict[str, str]):
         "pct0": lambda v: fmt_pct(v, 0),
         "pp": lambda v: "–" if v is None else f"{fmt_decimal(v, 1)}{NBSP}p.e.",
         "int": fmt_int,
-        "bool": lambda v: "–" if v is None else ("Ja" if v else "Nej"),
+        "bool": format_value_bool,
         "text": lambda v: "–" if v in (None, "") else str(v),
     }
     cols = []
@@ -128,3 +139,35 @@ def format_frame(df, kinds: dict[str, str]):
         fn = fns[kind]
         cols.append(pl.Series(name, [fn(v) for v in df[name].to_list()], dtype=pl.String))
     return pl.DataFrame(cols)
+
+
+# Whole-number columns that are identifiers, not quantities: written without a thousands space ("2023", not "2 023").
+PLAIN_INT_COLUMNS = frozenset({"År", "Version", "year", "version", "Sida", "page"})
+
+
+def present(df):
+    """Any table as people read it: every cell a Swedish string, never None, NaN, true/false or a list.
+
+    Amounts in kronor ("(kr)" in the column name) in whole kronor, shares ("(%)") with one decimal, years as
+    years, yes/no as Ja/Nej, lists joined, an empty cell as "–". Columns already text keep their text."""
+    import polars as pl
+
+    cols = []
+    for name, dtype in df.schema.items():
+        values = df[name].to_list()
+        if dtype == pl.Boolean:
+            fn = format_value_bool
+        elif dtype.is_integer():
+            fn = (lambda v: "–" if v is None else str(v)) if name in PLAIN_INT_COLUMNS else fmt_int
+        elif dtype.is_float():
+            fn = fmt_kr if "(kr)" in name else fmt_pct if "(%)" in name else (lambda v: fmt_decimal(v, 1))
+        elif isinstance(dtype, pl.List):
+            fn = lambda v: "–" if not v else ", ".join(str(x) for x in v)
+        else:
+            fn = lambda v: "–" if v in (None, "") else str(v)
+        cols.append(pl.Series(name, [fn(v) for v in values], dtype=pl.String))
+    return pl.DataFrame(cols) if cols else df
+
+
+def format_value_bool(v) -> str:
+    return "–" if v is None else ("Ja" if v else "Nej")

@@ -17,6 +17,11 @@ class Param:
     options: Sequence[str]
     multi: bool = False
     default: str | tuple[str, ...] | None = None
+    state: str = ""  # the widget's key when it differs from the URL name (a page's own setting, kept to its page)
+
+    @property
+    def widget(self) -> str:
+        return self.state or self.key
 
     def default_value(self) -> str | list[str] | None:
         if self.multi:
@@ -97,11 +102,12 @@ def page_params(page: str, sorts: Sequence[str], hae_periods: Sequence[str] = ()
     """Options that belong to one page (by its url path)."""
     return {
         "": [Param("sortera", "Sortering", list(sorts))],
-        "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS))],
-        "kostnader": [Param("vy", "Visning", list(COST_VIEW_OPTIONS))],
+        # Both pages say "vy" in the link, but each keeps its own: kronor on one is not kronor on the other.
+        "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS), state="vy_eget_kapital")],
+        "kostnader": [Param("vy", "Visning", list(COST_VIEW_OPTIONS), state="vy_kostnader")],
         "hae": [Param("period", "Period", list(hae_periods))] if hae_periods else [],
         "kallor": [
-            Param("kontroll", "Kontroll", list(CHECK_IDS), multi=True),
+            Param("kontroll", "Kontroll", list(CHECK_IDS), multi=True, default=()),  # none chosen: all
             Param("allvar", "Allvar", ["alla", "motsägelse", "avrundning"]),
         ],
     }.get(page, [])

@@ -9,6 +9,7 @@ import polars as pl
 
 from lib.data import Dataset
 from lib.derive import best_copy, copy_order
+from lib.format import fmt_int
 from lib.pyvalues import map_values
 from lib.registry import METRICS, OUTCOME_DEFINITIONS
 
@@ -168,19 +169,29 @@ def sources_table(ds: Dataset, figure_ids: list[str]) -> pl.DataFrame:
             .alias("Mått"),
             "Tryckt värde",
             "Dokument",
-            pl.col("page").alias("Sida"),
-            pl.col("line").alias("Rad"),
+            locator_expr().alias("Var i rapporten"),
             pl.col("section").alias("Avsnitt"),
             pl.col("label").alias("Etikett i rapporten"),
             provenance_expr().alias("Ursprung"),
             "Avvikelse",
+            pl.col("line").alias("_line"),
         )
         .unique()
-        .sort("Förbund", "År", "Mått", "Dokument", "Rad")
+        .sort("Förbund", "År", "Mått", "Dokument", "_line")
+        .drop("_line")
     )
 
 
 REVIEW_NOTE = r"(rättad vid granskning, förslaget var [^;]+|tillagd för hand vid granskningen[^;]*)"
+
+
+def locator_expr() -> pl.Expr:
+    """ "s. 22, rad 1 136" (page where the report pins it), else "rad 1 136"."""
+    return pl.concat_str(
+        pl.when(pl.col("page").is_not_null()).then(pl.format("s. {}, ", pl.col("page"))).otherwise(pl.lit("")),
+        pl.lit("rad "),
+        pl.col("line").map_elements(fmt_int, return_dtype=pl.String),
+    )
 
 
 def provenance_expr() -> pl.Expr:

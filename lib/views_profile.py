@@ -7,8 +7,9 @@ import polars as pl
 from lib.checks import CHECK_LABELS
 from lib.data import Dataset
 from lib.derive import representatives
+from lib.format import fmt_decimal, fmt_kr, fmt_pct
 from lib.registry import METRICS
-from lib.views import latest_years, names, pick
+from lib.views import latest_years, locator_expr, names, pick
 
 # (metric, bases to try, higher is "more") — ranks are positions, not judgements.
 KEY_METRICS: list[tuple[str, tuple[str, ...]]] = [
@@ -30,6 +31,7 @@ KEY_COLUMNS = {
     "Året före": pl.Float64,
     "Placering": pl.String,
     "Snitt övriga förbund": pl.Float64,
+    "Snittet omfattar": pl.String,  # "3 förbund, 2022–2023": an average says which years it mixes
     "Jämförbart förbund": pl.String,
     "Jämförbart förbunds värde": pl.Float64,
     "figure_ids": pl.List(pl.String),
@@ -64,12 +66,16 @@ def key_numbers(ds: Dataset, slug: str, choice: str) -> pl.DataFrame:
     for metric, bases in KEY_METRICS:
         mine = pick(ds.figures, slug, year, metric, bases=bases)
         before = pick(ds.figures, slug, year - 1, metric, bases=bases)
-        values = {}
+        values, years = {}, {}
         for other in nm:
-            r = pick(ds.figures, other, profile_year(ds, other, choice), metric, bases=bases)
+            other_year = profile_year(ds, other, choice)
+            r = pick(ds.figures, other, other_year, metric, bases=bases)
             if r is not None:
                 values[other] = r["value"]
+                years[other] = other_year
         others = [v for k, v in values.items() if k != slug]
+        spread = sorted({y for k, y in years.items() if k != slug})
+        span = f"{spread[0]}–{spread[-1]}" if len(spread) > 1 else f"{spread[0]}" if spread else ""
         ranked = sorted(values, key=lambda k: -values[k])
         rows.append(
             {
@@ -81,6 +87,7 @@ def key_numbers(ds: Dataset, slug: str, choice: str) -> pl.DataFrame:
                 "Året före": before["value"] if before else None,
                 "Placering": f"{ranked.index(slug) + 1} av {len(ranked)} (högst först)" if slug in values else None,
                 "Snitt övriga förbund": sum(others) / len(others) if others else None,
+                "Snittet omfattar": f"{len(others)} förbund, {span}" if others else None,
                 "Jämförbart förbund": nm[buddy] if buddy else None,
                 "Jämförbart förbunds värde": values.get(buddy) if buddy else None,
                 "figure_ids": [x["figure_id"] for x in (mine, before) if x],
@@ -150,32 +157,50 @@ def findings_table(ds: Dataset, slugs: list[str] | None = None, checks: list[str
 
 
 def all_figures(ds: Dataset, slug: str, query: str = "") -> pl.DataFrame:
-    """Every figure of a förbund, searchable by metric, label, item, section or document."""
-    f = ds.figures.filter(pl.col("forbund") == slug)
-    out = f.select(
+    """Every figure of a förbund as people read it (the value in its unit, the document by name, where it stands,
+    how a derived value was made), searchable by any of it, e.g. "kansli", "2022" or "rad 1 186"."""
+    docs = ds.documents.select(
+        "document", (pl.col("type").str.to_titlecase() + pl.lit(" ") + pl.col("year").cast(pl.String)).alias("_doc")
+    )
+    f = ds.figures.filter(pl.col("forbund") == slug).join(docs, on="document", how="left", maintain_order="left")
+    values = [
+        fmt_kr(v) if u == "kr" else fmt_pct(v, 2 if v is not None and round(v, 1) != v else 1) if u == "%" else
+        f"{fmt_decimal(v, 0 if v is None or v == int(v) else 1)} {u}"
+        for v, u in zip(f["value"], f["unit"], strict=True)
+    ]  # fmt: skip
+    out = f.with_columns(pl.Series("_value", values, dtype=pl.String)).select(
         pl.col("year").alias("År"),
         pl.col("metric")
         .replace_strict({m: v.label for m, v in METRICS.items()}, default=pl.col("metric"))
         .alias("Mått"),
-        pl.col("item").alias("Post/insats"),
-        pl.col("kommun").alias("Kommun"),
-        pl.col("value").alias("Värde"),
-        pl.col("unit").alias("Enhet"),
+        pl.col("item").fill_null("").alias("Post/insats"),
+        pl.col("kommun").fill_null("").alias("Kommun"),
+        pl.col("_value").alias("Värde"),
         pl.col("basis").alias("Grund"),
-        pl.col("document").alias("Dokument"),
-        pl.col("page").alias("Sida"),
-        pl.col("line").alias("Rad"),
-        pl.col("label").alias("Etikett i rapporten"),
-        pl.col("printed").alias("Tryckt"),
-        pl.col("derived_from").alias("Härledd ur"),
+        pl.col("_doc").fill_null("").alias("Dokument"),
+        pl.when(pl.col("derived_from").is_null()).then(locator_expr()).otherwise(pl.lit("")).alias("Var i rapporten"),
+        pl.col("label").fill_null("").alias("Etikett i rapporten"),
+        pl.col("printed").fill_null("").alias("Tryckt"),
+        pl.when(pl.col("derived_from").is_not_null())
+        .then(pl.lit("härledd: ") + pl.col("note").fill_null("beräknad ur förbundets uppgifter"))
+        .otherwise(pl.lit("tryckt"))
+        .alias("Härledd eller tryckt"),
+        pl.col("line").alias("_line"),
     )
     q = query.strip().lower()
     if q:
-        hay = pl.concat_str(
-            [pl.col(c).cast(pl.String).fill_null("") for c in out.columns], separator=" "
-        ).str.to_lowercase()
-        out = out.filter(hay.str.contains(q, literal=True))
-    return out.sort("År", "Mått", "Dokument", "Rad", descending=[True, False, False, False], nulls_last=True)
+        hay = (
+            pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in out.columns if c != "_line"], separator=" ")
+            .str.to_lowercase()
+            .str.replace_all("\u00a0", " ", literal=True)
+        )
+        # "rad 1186" finds "rad 1 186": digits are compared without their thousands spaces too.
+        bare = q.replace(" ", "")
+        squeezed = hay.str.replace_all(" ", "", literal=True)
+        out = out.filter(hay.str.contains(q, literal=True) | squeezed.str.contains(bare, literal=True))
+    return out.sort("År", "Mått", "Dokument", "_line", descending=[True, False, False, False], nulls_last=True).drop(
+        "_line"
+    )
 
 
 def document_contributions(ds: Dataset) -> pl.DataFrame:

@@ -115,7 +115,7 @@ if common.require_forbund(slugs):
     cost = common.cost_per_participant(slugs, choice)
     if cost.height:
         st.subheader("Kostnad per deltagare")
-        st.dataframe(
+        common.show_table(
             format_frame(
                 cost,
                 {
@@ -127,7 +127,6 @@ if common.require_forbund(slugs):
                     "Underlag": "text",
                 },
             ),
-            hide_index=True,
             key="cost_per",
         )
         st.caption(

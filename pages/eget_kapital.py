@@ -32,7 +32,7 @@ if common.require_forbund(slugs):
             "Visa",
             list(VIEW_OPTIONS),
             format_func=VIEW_OPTIONS.get,
-            key="vy",
+            key="vy_eget_kapital",
             required=True,
         )
         or "andel"

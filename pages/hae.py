@@ -39,7 +39,7 @@ if common.require_forbund(slugs):
                 f"{len(with_data)} förbund har helårsekvivalenter: välj högst {MAX_CHARTS} i menyn för diagram per "
                 "förbund. Tabellen visar alla."
             )
-            st.dataframe(
+            common.show_table(
                 format_frame(
                     table,
                     {
@@ -51,7 +51,6 @@ if common.require_forbund(slugs):
                         "Folkmängd": "int",
                     },
                 ),
-                hide_index=True,
                 key="hae_all",
             )
         for slug in with_data[:MAX_CHARTS]:
@@ -83,7 +82,7 @@ if common.require_forbund(slugs):
             change = hae_change(part)
             if change.height:
                 st.markdown("**Förändring mellan perioderna**")
-                st.dataframe(
+                common.show_table(
                     format_frame(
                         change,
                         {
@@ -91,7 +90,6 @@ if common.require_forbund(slugs):
                             for c in change.columns
                         },
                     ),
-                    hide_index=True,
                     key=f"hae_change_{slug}",
                 )
                 st.caption("Skillnaden visas men jämför olika periodlängd och åldersgrupp; läs den med försiktighet.")

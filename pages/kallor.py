@@ -29,7 +29,7 @@ st.caption(
 
 st.subheader("Dokumenten")
 docs = document_contributions(ds)
-st.dataframe(docs.drop("document"), hide_index=True, key="documents")
+common.show_table(docs.drop("document"), key="documents")
 st.caption(
     "Uppgifter: antal tryckta siffror som hämtats ur dokumentet, per grupp. Avvikelser: antal kontroller som "
     "slagit till på någon av dokumentets siffror. Ursprung: kurerad i projektets data/ eller publicerad via "
@@ -38,7 +38,7 @@ st.caption(
 history = publication_history(ds)
 with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
     if history.height:
-        st.dataframe(format_frame(history, {c: "text" for c in history.columns}), hide_index=True, key="history")
+        common.show_table(format_frame(history, {c: "text" for c in history.columns}), key="history")
         st.caption(
             "Historiken bara växer: en ersatt eller tillbakadragen rapport finns kvar i databasen med sina uppgifter."
         )
@@ -47,7 +47,12 @@ with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
 
 st.subheader("Avvikelser att kontrollera")
 checks = st.multiselect(
-    "Kontroll", list(CHECK_LABELS), format_func=CHECK_LABELS.get, key="kontroll", placeholder="Alla kontroller"
+    "Kontroll",
+    list(CHECK_LABELS),
+    format_func=CHECK_LABELS.get,
+    key="kontroll",
+    placeholder="Alla kontroller",
+    select_all=False,
 )
 severity = (
     st.segmented_control(
@@ -73,7 +78,7 @@ show = found.with_columns(
         for c in ("Väntat", "Angivet", "Skillnad")
     ]
 )
-st.dataframe(
+common.show_table(
     format_frame(
         show,
         {
@@ -88,7 +93,6 @@ st.dataframe(
             "Källor": "text",
         },
     ),
-    hide_index=True,
     key="findings",
 )
 common.sources_panel([f for x in found["figure_ids"].to_list() for f in x], "findings")
@@ -117,9 +121,8 @@ c4.download_button(
     help="Flikar: uppgifter, avvikelser, mappning, dokument och en dataordlista",
 )
 with st.expander("Dataordlista"):
-    st.dataframe(
+    common.show_table(
         pl.DataFrame(DATA_DICTIONARY, schema=["Tabell", "Kolumner", "Betydelse"], orient="row"),
-        hide_index=True,
         key="dictionary",
     )
 st.markdown("**Citera så här**")

@@ -31,7 +31,7 @@ if common.require_forbund(slugs):
     else:
         mode = (
             st.segmented_control(
-                "Visa", list(COST_VIEW_OPTIONS), format_func=COST_VIEW_OPTIONS.get, key="vy", required=True
+                "Visa", list(COST_VIEW_OPTIONS), format_func=COST_VIEW_OPTIONS.get, key="vy_kostnader", required=True
             )
             or "andel"
         )
@@ -104,7 +104,7 @@ if common.require_forbund(slugs):
         for row in split.iter_rows(named=True):
             with st.expander(md_label(f"{row['Förbund']} {row['År']}: {row['Fördelning']}")):
                 rows = mapping_rows(ds, row["slug"], row["År"])
-                st.dataframe(
+                common.show_table(
                     format_frame(
                         rows,
                         {
@@ -116,7 +116,6 @@ if common.require_forbund(slugs):
                             "Rad": "int",
                         },
                     ),
-                    hide_index=True,
                     key=f"mapping_{row['slug']}",
                 )
 

@@ -113,7 +113,7 @@ if common.require_forbund(slugs):
             "Avvikelser": "int",
         },
     )
-    st.dataframe(display, hide_index=True, key="overview_table")
+    common.show_table(display, key="overview_table")
     st.caption(
         "Eget kapital andel och administrationens andel är uträknade ur rapporternas egna siffror. Utfallet är andelen "
         "av *avslutade* deltagare och varje förbund använder sin egen definition; de rangordnas inte mot varandra. "

@@ -32,7 +32,7 @@ if len(slugs) != 1:
     cols = st.columns(len(nm))
     for col, (slug, name) in zip(cols, nm.items(), strict=True):
         col.button(name, key=f"choose_{slug}", on_click=choose, args=(slug,), width="stretch")
-    st.stop()
+    common.stop_page()
 
 slug = slugs[0]
 year = profile_year(ds, slug, choice)
@@ -74,12 +74,14 @@ display = pl.DataFrame(
             for col in ("Värde", "Året före", "Snitt övriga förbund", "Jämförbart förbunds värde")
         },
         "Placering": keys["Placering"].fill_null("–"),
+        "Snittet omfattar": keys["Snittet omfattar"].fill_null("–"),
     }
 ).rename({"Värde": str(year), "Året före": str(year - 1), "Jämförbart förbunds värde": f"{nm.get(buddy, '–')}"})
-st.dataframe(display, hide_index=True, key="keys")
+common.show_table(display, key="keys")
 st.caption(
     "Placering bland alla förbund i data (högst värde först; en placering är ingen bedömning). Snittet är ett "
-    "ovägt medelvärde av de övriga förbunden. Jämförbart förbund: det med närmast medlemsbidrag "
+    "ovägt medelvärde av de övriga förbundens senaste år (eller det valda året); vilka år det blandar står i "
+    "kolumnen Snittet omfattar. Jämförbart förbund: det med närmast medlemsbidrag "
     f"({escape_markdown(nm.get(buddy, '–'))})."
 )
 common.sources_panel([f for x in keys["figure_ids"].to_list() for f in x], "profile_keys")
@@ -189,9 +191,8 @@ else:
 st.subheader(f"Medlemmar och deras bidrag {year}")
 contrib = tables["contributions"]
 if contrib.height:
-    st.dataframe(
+    common.show_table(
         format_frame(contrib, {"Medlem": "text", "Bidrag (kr)": "kr", "Andel (%)": "pct", "Rad": "int"}),
-        hide_index=True,
         key="contributions",
     )
     common.sources_panel([f for x in contrib["figure_ids"].to_list() for f in x], "contributions")
@@ -201,11 +202,10 @@ else:
 found = tables["findings"]
 st.subheader(f"Avvikelser i rapporterna ({found.height})")
 if found.height:
-    st.dataframe(
+    common.show_table(
         format_frame(
             found, {"År": "text", "Kontroll": "text", "Allvar": "text", "Beskrivning": "text", "Källor": "text"}
         ),
-        hide_index=True,
         key="profile_findings",
     )
     st.caption(
@@ -219,4 +219,4 @@ st.subheader("Alla uppgifter")
 query = st.text_input("Sök bland förbundets uppgifter", key="sok", placeholder="t.ex. kansli, 2022, rad 1186")
 figures = common.all_figures(slug, query)
 st.caption(f"{figures.height} uppgifter" + (f" som innehåller ”{escape_markdown(query)}”" if query.strip() else ""))
-st.dataframe(figures, hide_index=True, key="all_figures")
+common.show_table(figures, key="all_figures")

@@ -357,7 +357,7 @@ def test_profile_of_a_forbund_with_findings_lists_both_sides():
 def test_profile_search():
     at = run("profil", forbund=["jamtland"])
     at.text_input(key="sok").input("arbete/studier").run()
-    figures = table_with(at, "Härledd ur")
+    figures = table_with(at, "Härledd eller tryckt")
     assert len(figures) > 0 and all("arbete" in " ".join(map(str, r)).lower() for r in figures.itertuples())
 
 
@@ -397,3 +397,24 @@ def test_every_run_sends_the_widgets_their_values_so_a_redrawn_browser_widget_ke
     assert chosen.proto.set_value is True
     assert list(chosen.proto.raw_values) == ["Sydnärke", "Jämtland"]
     assert at.selectbox(key="ar").proto.set_value is True
+
+
+def test_a_page_setting_stays_on_its_page():
+    at = run("eget_kapital", vy="kronor")
+    assert qp(at, "vy") == ["kronor"]
+    at.switch_page("pages/kostnader.py")
+    at.query_params.clear() if hasattr(at.query_params, "clear") else None
+    at.run()
+    assert at.get("button_group")[0].value == "andel"  # the cost page opens as itself, not in kronor
+    assert "vy" not in at.query_params
+
+
+def test_every_page_keeps_the_selection_in_its_url_and_cleans_bad_values():
+    at = run("eget_kapital", forbund=["sydnarke", "jamtland"])
+    at.switch_page("pages/profil.py")
+    at.run()
+    assert [t.value for t in at.title] == ["Förbundsprofil"]  # two förbund: the page asks which
+    assert qp(at, "forbund") == ["sydnarke", "jamtland"]  # and the link still says what is chosen
+    bad = run("profil", forbund="nope")
+    assert "forbund" not in bad.query_params  # cleaned, like on every other page
+    assert [w.value for w in bad.warning] == ["Förbund: värdet ”nope” finns inte och ignorerades"]

@@ -22,8 +22,21 @@ def server():
     yield from served()
 
 
+# A phone's browser says it is one; the app then draws its charts for the narrow screen.
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def context_for(browser, viewport=DESKTOP, **options):
+    if viewport == PHONE:
+        options |= {"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True}
+    return browser.new_context(viewport=viewport, locale="sv-SE", **options)
+
+
 def open_page(browser, url: str, viewport=DESKTOP, downloads: bool = False):
-    context = browser.new_context(viewport=viewport, accept_downloads=downloads, locale="sv-SE")
+    context = context_for(browser, viewport, accept_downloads=downloads)
     page = context.new_page()
     page.goto(url)
     wait_ready(page)
@@ -155,7 +168,7 @@ def test_profile_and_sources_pages(server, browser, size):
     assert page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)").is_visible()
     shot(page, f"profil_{size}")
     page.context.close()
-    page = browser.new_context(viewport=viewport).new_page()
+    page = context_for(browser, viewport).new_page()
     page.goto(f"{server}/kallor?forbund=solleftea")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=45_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000)

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, served
-from tests.test_browser import DESKTOP, PHONE, SHOTS
+from tests.test_browser import DESKTOP, PHONE, SHOTS, context_for
 
 pytestmark = pytest.mark.browser
 EDITOR = "redaktor@example.se"
@@ -44,7 +44,7 @@ def settle(page, timeout: float = 60_000) -> None:
 
 
 def open_import(browser, server, viewport):
-    context = browser.new_context(viewport=viewport, locale="sv-SE")
+    context = context_for(browser, viewport)
     page = context.new_page()
     page.goto(f"{server}/importera")
     page.get_by_role("heading", name="Importera rapport").wait_for(timeout=60_000)

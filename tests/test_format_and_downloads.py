@@ -59,15 +59,36 @@ def test_format_frame_orders_and_formats():
 
 
 def test_swedish_csv_bytes():
-    df = pl.DataFrame({"Förbund": ["Södra Lappland"], "Andel (%)": [57.9158], "Kr": [2_173_000.0], "N": [3]})
-    assert swedish_csv(df) == "\ufeffFörbund;Andel (%);Kr;N\nSödra Lappland;57,9158;2173000;3\n".encode()
+    df = pl.DataFrame(
+        {
+            "Förbund": ["Södra Lappland", "Sydnärke"],
+            "Andel (%)": [57.9158, None],
+            "Eget kapital (kr)": [2_173_000.4, 801_162.0],
+            "N": [3, 4],
+            "Över taket": [True, False],
+            "Kvot": [1.23456, 2.0],
+        }
+    )
+    # Shares to one decimal, kronor whole, yes/no in Swedish, an empty cell empty: never 57,9158, true or None.
+    assert (
+        swedish_csv(df)
+        == (
+            "\ufeffFörbund;Andel (%);Eget kapital (kr);N;Över taket;Kvot\n"
+            "Södra Lappland;57,9;2173000;3;ja;1,23\nSydnärke;;801162;4;nej;2\n"
+        ).encode()
+    )
 
 
 def test_xlsx_bytes_and_file_stem():
-    df = pl.DataFrame({"Förbund": ["Sydnärke"], "Andel (%)": [15.34]})
+    df = pl.DataFrame(
+        {"Förbund": ["Sydnärke"], "År": [2023], "Andel (%)": [15.34], "Eget kapital (kr)": [801_162.25]},
+        schema_overrides={"År": pl.Int32},
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(df, "Eget kapital"))).active
-    assert [c.value for c in sheet[1]] == ["Förbund", "Andel (%)"]
-    assert [c.value for c in sheet[2]] == ["Sydnärke", 15.34]
+    assert [c.value for c in sheet[1]] == ["Förbund", "År", "Andel (%)", "Eget kapital (kr)"]
+    assert [c.value for c in sheet[2]] == ["Sydnärke", 2023, 15.3, 801162]
+    # The year is a year ("2023", not "2 023"), kronor with thousands, the share with one decimal.
+    assert [c.number_format for c in sheet[2][1:]] == ["0", "0.0", "#,##0"]
     assert file_stem("Eget kapital", "Södra Lappland", 2023, None) == "eget-kapital_sodra-lappland_2023"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,10 +14,10 @@ import polars as pl
 import streamlit as st
 
 from lib import editors, views, views_costs, views_hae, views_participants, views_profile
-from lib.charts import SLIDE, export_figure
+from lib.charts import SLIDE, export_figure, for_phone
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
-from lib.format import fmt_int, fmt_kr, fmt_pct
+from lib.format import fmt_int, fmt_kr, fmt_pct, present
 from lib.schema import DataValidationError
 from lib.sources import DATA_DIR
 from lib.urlstate import (
@@ -231,6 +232,13 @@ def url_specs(page: str) -> list[Param]:
     return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS), periods)
 
 
+def stop_page() -> None:
+    """End the page here, with its view in the URL first (the router's write after the page does not reach the
+    browser once a page has stopped)."""
+    write_url(st.session_state.get("_page", ""))
+    st.stop()
+
+
 def check_url(page: str) -> None:
     """Before any widget exists: validate the link, note what was dropped, and apply what is good.
 
@@ -251,12 +259,12 @@ def check_url(page: str) -> None:
         if should_apply_url(first_run, raw.get(spec.key), written.get(spec.key)):
             value = value_from_url(spec, result.clean)
             if value is not None:
-                st.session_state[spec.key] = value
+                st.session_state[spec.widget] = value
         # Written back every run, before the widget exists, so the server sends the widget its value
         # (set_value). Otherwise a browser that lost the widget's state (a menu click before the
         # sidebar had drawn, seen under load) redraws it from its empty default and sends that back
         # as the visitor's choice: the selection was lost. Streamlit's documented keep-state pattern.
-        st.session_state[spec.key] = st.session_state.get(spec.key, spec.default_value())
+        st.session_state[spec.widget] = st.session_state.get(spec.widget, spec.default_value())
     st.session_state["_url_notices"] = result.notices if (first_run or raw != written) else []
 
 
@@ -264,7 +272,7 @@ def write_url(page: str) -> None:
     """After the widgets: put the current view in the URL (defaults are left out to keep links short)."""
     written = dict(st.session_state.get("_url_written", {}))
     for spec in url_specs(page):
-        values = spec.to_url(st.session_state.get(spec.key))
+        values = spec.to_url(st.session_state.get(spec.widget))
         if values is None:
             if spec.key in st.query_params:
                 del st.query_params[spec.key]
@@ -293,7 +301,16 @@ def shared_controls() -> tuple[list[str], str]:
     nm = names()
     years = [views.LATEST, *(str(y) for y in views.year_options(ds))]
     with st.sidebar:
-        slugs = st.multiselect("Förbund", list(nm), format_func=nm.get, key="forbund", placeholder="Välj förbund")
+        slugs = st.multiselect(
+            "Förbund",
+            list(nm),
+            format_func=nm.get,
+            key="forbund",
+            placeholder="Välj förbund",
+            select_all=False,  # its label is English; the Swedish button below does it
+        )
+        if len(slugs) < len(nm):
+            st.button("Välj alla förbund", key="forbund_alla", on_click=_select_all, args=(list(nm),), type="tertiary")
         choice = st.selectbox(
             "År",
             years,
@@ -306,6 +323,10 @@ def shared_controls() -> tuple[list[str], str]:
         )
         st.caption(views.coverage_text(ds))
     return slugs, choice
+
+
+def _select_all(slugs: list[str]) -> None:
+    st.session_state["forbund"] = slugs
 
 
 def selection() -> tuple[list[str], str]:
@@ -336,7 +357,7 @@ def chart_panel(
     """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart. The PNG is the
     chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure)."""
     st.plotly_chart(
-        fig,
+        for_phone(fig) if on_phone() else fig,
         key=f"{key}_chart",
         config={
             "displaylogo": False,
@@ -345,7 +366,7 @@ def chart_panel(
         },
     )
     with st.expander("Tabell och nedladdning"):
-        st.dataframe(display, hide_index=True, key=f"{key}_table")
+        show_table(display, key=f"{key}_table")
         c1, c2, c3 = st.columns(3)
         c1.download_button(
             "⬇ CSV (Excel)",
@@ -373,6 +394,15 @@ def chart_panel(
     sources_panel(figure_ids, key)
 
 
+def on_phone() -> bool:
+    """A phone's browser (its user agent says so): charts then get names above bars and short values."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no request (AppTest, bare mode)
+        return False
+    return bool(re.search(r"Mobi|iPhone|Android", agent))
+
+
 def slide_png(fig: go.Figure, title: str, subtitle: str, figure_ids: list[str]) -> bytes:
     source = views.source_line(dataset(), figure_ids, date.today().isoformat())
     return png_bytes(export_figure(fig, title=title, subtitle=subtitle, source=source), *SLIDE)
@@ -395,6 +425,11 @@ def equity_subtitle(slugs: list[str], choice: str) -> str:
     return f"Eget kapital vid årets slut mot {tak} · {period_text(choice)}"
 
 
+def show_table(df: pl.DataFrame, key: str, **kwargs) -> None:
+    """Every table the dashboard shows: Swedish strings, never None, NaN, true/false (lib.format.present)."""
+    st.dataframe(present(df), hide_index=True, key=key, **kwargs)
+
+
 def sources_panel(figure_ids: list[str], key: str) -> None:
     with st.expander("Källor"):
         src = _sources(tuple(figure_ids), _data_key())
@@ -402,7 +437,7 @@ def sources_panel(figure_ids: list[str], key: str) -> None:
             "Varje tryckt uppgift bakom siffrorna ovan: dokument, sida (där den går att fastställa), rad i "
             "textversionen och etiketten som den står i rapporten. Härledda värden räknas fram ur dessa."
         )
-        st.dataframe(src, hide_index=True, key=f"{key}_sources")
+        show_table(src, key=f"{key}_sources")
 
 
 def _lazy(fn: Callable, *args) -> Callable[[], bytes]:

@@ -436,7 +436,7 @@ def findings_panel(candidate: Dataset | None, pub: Publication) -> None:
             for c in ("Väntat", "Angivet", "Skillnad")
         ]
     ).drop("Enhet")
-    st.dataframe(format_frame(show, {c: "text" for c in show.columns}), hide_index=True, key="import_findings")
+    common.show_table(format_frame(show, {c: "text" for c in show.columns}), key="import_findings")
 
 
 def publish_panel(pub: Publication, problems: list[str]) -> None:
@@ -559,7 +559,7 @@ def published_documents(ds: Dataset) -> None:
             "Datum": [v["published_at"][:10] for v in versions],
         }
     )
-    st.dataframe(format_frame(table, {c: "text" for c in table.columns}), hide_index=True, key="import_versions")
+    common.show_table(format_frame(table, {c: "text" for c in table.columns}), key="import_versions")
     current = [v["document"] for v in versions if v["status"] == "gällande"]
     if not current:
         return
