@@ -100,13 +100,13 @@ if common.require_forbund(slugs):
                 pl.col("Utfallets definition"),
             ).alias("Utfall för avslutade"),
         ),
-        {
+        {  # the key numbers first: on a phone they are the columns in view
             "Förbund (år)": "text",
+            "Eget kapital andel (%)": "pct",
+            "Tak": "text",
             "Medlemsbidrag (kr)": "kr",
             "Kostnader (kr)": "kr",
             "Årets resultat (kr)": "kr",
-            "Eget kapital andel (%)": "pct",
-            "Tak": "text",
             "Administration andel (%)": "pct",
             "Deltagare (antal)": "text",
             "Utfall för avslutade": "text",

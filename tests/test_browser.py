@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,59 @@ def shot(page, name: str) -> None:
     page.set_viewport_size(size)
 
 
+RAW = re.compile(r"(?<![\w-])(None|nan|NaN|null|true|false|True|False)(?![\w-])")
+BROKEN_WORDS = """() => {
+  const out = [];
+  const main = document.querySelector('[data-testid=stMain]');
+  for (const h of main.querySelectorAll('h1, h2, h3')) {
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.textContent))) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+TEXT_OUTSIDE_CHART = """() => {
+  const out = [];
+  for (const chart of document.querySelectorAll('[data-testid=stPlotlyChart]')) {
+    const plot = chart.querySelector('.js-plotly-plot');
+    if (!plot) continue;
+    const box = plot.getBoundingClientRect();
+    for (const t of plot.querySelectorAll('svg text')) {
+      const b = t.getBoundingClientRect();
+      if (!t.textContent.trim() || b.width === 0) continue;
+      if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) {
+        out.push(t.textContent);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def what_people_see(page) -> None:
+    """What a person would call a bug even when the numbers are right: raw values, a heading broken inside a
+    word, Plotly's toolbar over the chart, a chart's text cut at its edge."""
+    text = page.locator("[data-testid='stMain']").inner_text()
+    cells = page.evaluate(
+        "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] td, [data-testid=stDataFrame] th'))"
+        ".map(c => c.innerText)"
+    )
+    assert RAW.findall(text + "\n" + "\n".join(cells)) == []
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert page.locator(".modebar").count() == 0
+    assert page.evaluate(TEXT_OUTSIDE_CHART) == []
+
+
 def tags(page) -> list[str]:
     return page.locator(
         "[data-testid='stSidebar'] [data-testid='stMultiSelect'] [data-tag] > span[title]"
@@ -87,6 +141,7 @@ def test_page_shows_a_chart_and_no_error(server, browser, path, size):
     assert box["width"] > 200 and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
     expected = {"/": "57,9", "/eget_kapital": "57,9", "/kostnader": "20,2", "/deltagare": "63,2", "/hae": "13,7"}
     assert expected[path] in page.locator("[data-testid='stPlotlyChart']").all_inner_texts().__str__()
+    what_people_see(page)
     shot(page, f"{path.strip('/') or 'oversikt'}_{size}")
     page.context.close()
 
@@ -144,8 +199,9 @@ def test_csv_download_is_swedish_excel(server, browser):
         "2173000",
         "3752000",
     )
-    assert row["Andel (%)"].startswith("57,915")
+    assert row["Andel (%)"] == "57,9"  # rounded as a share is printed, never 57,9158…
     assert row["Andel enligt rapporten (%)"] == "57"
+    assert row["Över taket"] == "ja"
     page.context.close()
 
 
@@ -166,6 +222,7 @@ def test_profile_and_sources_pages(server, browser, size):
     no_errors(page)
     assert page.get_by_role("heading", name="Samordningsförbundet i Sollefteå").is_visible()
     assert page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)").is_visible()
+    what_people_see(page)
     shot(page, f"profil_{size}")
     page.context.close()
     page = context_for(browser, viewport).new_page()
@@ -174,6 +231,7 @@ def test_profile_and_sources_pages(server, browser, size):
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000)
     no_errors(page)
     assert page.get_by_role("heading", name="Avvikelser att kontrollera").is_visible()
+    what_people_see(page)
     shot(page, f"kallor_{size}")
     page.context.close()
 
@@ -185,4 +243,42 @@ def test_briefing_download(server, browser):
     download = info.value
     assert download.suggested_filename == "styrelseunderlag_sodra-lappland_2023.pdf"
     assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_ranking_reads_highest_first_with_the_excess(server, browser, size):
+    page = open_page(browser, f"{server}/eget_kapital", DESKTOP if size == "desktop" else PHONE)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    names = chart.evaluate(
+        """c => Array.from(c.querySelectorAll('svg text'))
+             .filter(t => /\\(20\\d\\d\\)$/.test(t.textContent))
+             .map(t => [t.getBoundingClientRect().top, t.textContent])
+             .sort((a, b) => a[0] - b[0]).map(x => x[1])"""
+    )
+    assert names == ["Södra Lappland (2023)", "Jämtland (2022)", "Sollefteå (2023)", "Sydnärke (2023)"]
+    text = chart.inner_text().replace("\u00a0", " ")
+    if size == "desktop":
+        assert "57,9 % · 37,9 p.e. · 1 422 600 kr över taket" in text
+    else:
+        assert "57,9 % · 1,4 mkr över" in text and "20,6 % · 18 tkr över" in text
+    page.context.close()
+
+
+def test_the_png_button_gives_a_titled_slide(server, browser):
+    from PIL import Image
+
+    page = open_page(browser, f"{server}/eget_kapital?forbund=sydnarke&forbund=jamtland", downloads=True)
+    page.get_by_text("Tabell och nedladdning").first.click()
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="Bild (PNG)").first.click()
+    image = Image.open(info.value.path()).convert("L")
+    assert image.size == (3200, 1800)  # 16:9 at twice the size
+    w, h = image.size
+    assert image.crop((0, 0, w // 2, h // 10)).getextrema()[0] < 100  # a title
+    assert image.crop((0, h - h // 14, w // 2, h)).getextrema()[0] < 200  # a source line
+    assert all(
+        image.crop(box).getextrema()[0] > 235 for box in ((0, 0, 8, h), (w - 8, 0, w, h), (0, h - 8, w, h))
+    )  # nothing reaches an edge
+    image.save(SHOTS / "png_download_eget_kapital.png")
     page.context.close()

@@ -426,7 +426,10 @@ def equity_subtitle(slugs: list[str], choice: str) -> str:
 
 
 def show_table(df: pl.DataFrame, key: str, **kwargs) -> None:
-    """Every table the dashboard shows: Swedish strings, never None, NaN, true/false (lib.format.present)."""
+    """Every table the dashboard shows: Swedish strings, never None, NaN, true/false (lib.format.present); in a
+    wide table the first column (what a row is) stays in view when the rest scrolls, on a phone above all."""
+    if df.width > 4 and "column_config" not in kwargs:
+        kwargs["column_config"] = {df.columns[0]: st.column_config.Column(pinned=True)}
     st.dataframe(present(df), hide_index=True, key=key, **kwargs)
 
 
