@@ -205,13 +205,21 @@ def for_phone(fig: go.Figure) -> go.Figure:
         )
     else:
         out.update_xaxes(nticks=4)
+    # The legend below everything, one line per entry at worst (a phone wraps it), never over the axis labels.
+    entries = sum(1 for t in out.data if t.showlegend is not False and t.name)
+    legend_px = 22 * entries
+    out.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     bars = [t for t in out.data if t.type == "bar" and t.orientation == "h"]
     if not bars:
+        out.update_layout(height=(out.layout.height or 420) + legend_px, margin={"b": 50 + legend_px})
         return out
-    categories = list(out.layout.yaxis.categoryarray or [])
-    if not categories:
-        for t in out.data:
-            categories += [y for y in (t.y or ()) if y not in categories]
+    axes: dict[str, list[str]] = {}  # each subplot's y axis and its categories, top to bottom as drawn
+    for t in out.data:
+        if (t.type == "bar" and t.orientation == "h") or (t.type == "scatter" and t.mode == "text"):
+            axis = t.yaxis or "y"
+            order = out.layout["yaxis" + axis[1:]].categoryarray
+            cats = axes.setdefault(axis, list(order) if order else [])
+            cats += [y for y in (t.y or ()) if y not in cats]
     stacked = out.layout.barmode in ("stack", "relative")
     ends: dict[str, float] = {}
     longest = 0
@@ -229,26 +237,34 @@ def for_phone(fig: go.Figure) -> go.Figure:
             for y, x in zip(t.y or (), values, strict=False):
                 ends[y] = max(ends.get(y, 0), x or 0)
     top = max([*ends.values(), 0])
-    if longest and top > 0 and out.layout.xaxis.range is not None:
+    if longest and top > 0:
         room = min(0.65, (longest * PHONE_CHAR_PX + 16) / PHONE_PLOT_PX)
-        out.update_xaxes(range=[0, top / (1 - room)])
-    row = 58
-    out.update_layout(bargap=0.55, height=110 + row * len(categories))
-    out.update_yaxes(showticklabels=False)
-    for name in categories:
-        out.add_annotation(
-            text=name,
-            x=0,
-            xref="paper",
-            y=name,
-            yref="y",
-            xanchor="left",
-            yanchor="bottom",
-            yshift=row * 0.45 / 2,
-            showarrow=False,
-            font={"size": 12},
-            align="left",
-        )
+        out.for_each_xaxis(lambda ax: ax.update(range=[0, top / (1 - room)]) if ax.range is not None else None)
+    row, gap = 58, 0.55
+    count = sum(len(c) for c in axes.values())
+    margin_t, margin_b = out.layout.margin.t or 30, 45 + legend_px
+    height = margin_t + margin_b + 20 + row * count + 50 * (len(axes) - 1)
+    out.update_layout(bargap=gap, height=height, margin={"t": margin_t, "b": margin_b})
+    plot_h = height - margin_t - margin_b
+    for axis, cats in axes.items():
+        layout_axis = out.layout["yaxis" + axis[1:]]
+        low, high = layout_axis.domain or (0, 1)
+        per = plot_h * (high - low) / max(1, len(cats))
+        layout_axis.showticklabels = False
+        for name in cats:
+            out.add_annotation(
+                text=name,
+                x=0,
+                xref="paper",
+                y=name,
+                yref=axis,
+                xanchor="left",
+                yanchor="bottom",
+                yshift=per * (1 - gap) / 2 + 1,
+                showarrow=False,
+                font={"size": 12},
+                align="left",
+            )
     return out
 
 
