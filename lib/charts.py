@@ -569,6 +569,12 @@ def budget_use_chart(df: pl.DataFrame) -> go.Figure:
 WOMEN, MEN, UNSPLIT = "#CC79A7", "#009E73", "#999999"
 
 
+def _lighter(colour: str, alpha: float = 0.45) -> str:
+    """ "#CC79A7" → "rgba(204,121,167,0.45)": the same hue, lighter, for a split known only as a share."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figure:
     """Participants split into kvinnor and män: by count where the report gives counts, by share (lighter, marked
     "andel enligt rapporten") where it gives only the share of women; one grey bar where it gives neither."""
@@ -615,7 +621,7 @@ def participants_chart(df: pl.DataFrame, label_col: str = "Förbund") -> go.Figu
                     else None
                     for r, sh in zip(rows, shared, strict=True)
                 ],
-                marker={"color": colour, "opacity": 0.55, "pattern": {"shape": "/", "fgcolor": "white", "size": 8}},
+                marker={"color": _lighter(colour), "line": {"color": colour, "width": 1.5}},
                 showlegend=any(shared),
                 customdata=[
                     [fmt_pct(r["Andel kvinnor (%)"] if women else 100 - r["Andel kvinnor (%)"], 0)] if sh else [""]
