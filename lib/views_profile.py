@@ -133,6 +133,21 @@ def contributions(ds: Dataset, slug: str, year: int) -> pl.DataFrame:
     )
 
 
+def document_names(ds: Dataset) -> dict[str, str]:
+    """document id → how a person names it: "årsredovisning 2023" (with the förbund where ids would clash)."""
+    out = {}
+    for r in ds.documents.iter_rows(named=True):
+        out[r["document"]] = f"{r['type']} {r['year']}"
+    return out
+
+
+def readable_documents(ds: Dataset, text: pl.Expr) -> pl.Expr:
+    """Document ids in a finding's text ("[sydnarke-ar-2023]", "sodra-lappland-vp-2024 rad 537") as names."""
+    for doc, name in sorted(document_names(ds).items(), key=lambda kv: -len(kv[0])):
+        text = text.str.replace_all(f"[{doc}]", f"[{name}]", literal=True).str.replace_all(doc, name, literal=True)
+    return text
+
+
 def findings_table(ds: Dataset, slugs: list[str] | None = None, checks: list[str] | None = None) -> pl.DataFrame:
     """Findings as people read them: both values, the difference and both sources."""
     f = ds.findings
@@ -146,7 +161,7 @@ def findings_table(ds: Dataset, slugs: list[str] | None = None, checks: list[str
         pl.col("year").alias("År"),
         pl.col("check").replace_strict(CHECK_LABELS, default=pl.col("check")).alias("Kontroll"),
         pl.col("severity").alias("Allvar"),
-        pl.col("description").alias("Beskrivning"),
+        readable_documents(ds, pl.col("description")).alias("Beskrivning"),
         pl.col("expected").alias("Väntat"),
         pl.col("found").alias("Angivet"),
         pl.col("difference").alias("Skillnad"),
