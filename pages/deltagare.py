@@ -38,7 +38,7 @@ if common.require_forbund(slugs):
     else:
         st.subheader("Deltagare per förbund")
         common.chart_panel(
-            charts.participants_chart(people),
+            common.figure(charts.participants_chart, people),
             people.drop("slug", "figure_ids"),
             format_frame(people, KINDS),
             [f for x in people["figure_ids"].to_list() for f in x],
@@ -51,7 +51,7 @@ if common.require_forbund(slugs):
     if per.height:
         st.subheader("Deltagare per insats")
         common.chart_panel(
-            charts.participants_chart(per, label_col="Insats"),
+            common.figure(charts.participants_chart, per, label_col="Insats"),
             per.drop("slug", "figure_ids"),
             format_frame(per, KINDS),
             [f for x in per["figure_ids"].to_list() for f in x],
@@ -66,7 +66,7 @@ if common.require_forbund(slugs):
     if history.height:
         st.subheader("Deltagare över åren")
         common.chart_panel(
-            charts.history_chart(history),
+            common.figure(charts.history_chart, history),
             history.drop("slug", "figure_ids"),
             format_frame(
                 history, {"Förbund": "text", "År": "text", "Deltagare": "int", "Kvinnor": "int", "Män": "int"}
@@ -89,7 +89,7 @@ if common.require_forbund(slugs):
         st.info("Rapporterna för de valda förbunden och året redovisar inget resultat för avslutade deltagare.")
     else:
         common.chart_panel(
-            charts.outcomes_chart(results),
+            common.figure(charts.outcomes_chart, results),
             results.drop("slug", "figure_ids"),
             format_frame(
                 results,

@@ -46,11 +46,11 @@ if common.require_forbund(slugs):
         table = ranking.drop("slug", "figure_ids")
         if view == "andel":
             st.subheader("Andel av medlemsbidraget")
-            fig = charts.equity_ranking_chart(ranking)
+            fig = common.figure(charts.equity_ranking_chart, ranking)
             stem = file_stem("eget-kapital-andel", *(slugs if len(slugs) == 1 else []), choice)
         else:
             st.subheader("Eget kapital och taket i kronor")
-            fig = charts.equity_kronor_chart(ranking)
+            fig = common.figure(charts.equity_kronor_chart, ranking)
             stem = file_stem("eget-kapital-kronor", *(slugs if len(slugs) == 1 else []), choice)
         display = format_frame(
             table.with_columns(
@@ -93,7 +93,7 @@ if common.require_forbund(slugs):
     if trend.height == 0:
         st.info("Inga år med uppgifter om eget kapital för de valda förbunden.")
     else:
-        fig = charts.equity_trend_chart(trend, {s: ceil[s].pct for s in slugs})
+        fig = common.figure(charts.equity_trend_chart, trend, {s: ceil[s].pct for s in slugs})
         for slug in slugs:
             sentence = views.plan_sentence(trend, slug, ceil[slug])
             if sentence:

@@ -54,7 +54,7 @@ if common.require_forbund(slugs):
                 key="hae_all",
             )
         for slug in with_data[:MAX_CHARTS]:
-            part = table.filter(pl.col("slug") == slug)
+            part = common.part(table, ("slug", slug), lambda t, slug=slug: t.filter(pl.col("slug") == slug))
             name = part["Förbund"][0]
             st.subheader(f"{md_label(name)}: andel av befolkningen")
             st.caption(
@@ -70,7 +70,7 @@ if common.require_forbund(slugs):
                 "Folkmängd": "int",
             }
             common.chart_panel(
-                charts.hae_share_chart(part),
+                common.figure(charts.hae_share_chart, part),
                 part.drop("slug", "period_key", "figure_ids"),
                 format_frame(part, kinds),
                 [f for x in part["figure_ids"].to_list() for f in x],
@@ -99,9 +99,13 @@ if common.require_forbund(slugs):
         if st.session_state.get("period") not in periods:
             st.session_state["period"] = next(iter(periods))
         period = st.selectbox("Period", list(periods), format_func=periods.get, key="period")
-        chosen = table.filter((pl.col("period_key") == period) & (pl.col("Kommun") != "Riket"))
+        chosen = common.part(
+            table,
+            ("period", period),
+            lambda t: t.filter((pl.col("period_key") == period) & (pl.col("Kommun") != "Riket")),
+        )
         common.chart_panel(
-            charts.hae_categories_chart(chosen, cats),
+            common.figure(charts.hae_categories_chart, chosen, cats),
             table.filter(pl.col("period_key") == period).select(
                 "Förbund", "Kommun", "Period", *[f"{c} (HÅE)" for c in cats], "Totalt (HÅE)"
             ),

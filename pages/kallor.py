@@ -13,8 +13,6 @@ from lib.checks import CHECK_LABELS
 from lib.downloads import swedish_csv
 from lib.export import DATA_DICTIONARY, citation, dataset_xlsx, figures_table, findings_table, mappings_table
 from lib.format import format_frame
-from lib.views_profile import document_contributions, publication_history
-from lib.views_profile import findings_table as findings_view
 from ui import common
 
 ds = common.dataset()
@@ -28,14 +26,14 @@ st.caption(
 )
 
 st.subheader("Dokumenten")
-docs = document_contributions(ds)
+docs = common.sources_page()["documents"]
 common.show_table(docs.drop("document"), key="documents")
 st.caption(
     "Uppgifter: antal tryckta siffror som hämtats ur dokumentet, per grupp. Avvikelser: antal kontroller som "
     "slagit till på någon av dokumentets siffror. Ursprung: kurerad i projektets data/ eller publicerad via "
     "importen (fil, granskare och datum)."
 )
-history = publication_history(ds)
+history = common.sources_page()["history"]
 with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
     if history.height:
         common.show_table(format_frame(history, {c: "text" for c in history.columns}), key="history")
@@ -64,7 +62,7 @@ severity = (
     )
     or "alla"
 )
-found = findings_view(ds, slugs, checks or None)
+found = common.findings(slugs, checks or None)
 if severity != "alla":
     found = found.filter(pl.col("Allvar") == severity)
 st.caption(

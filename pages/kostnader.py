@@ -53,7 +53,7 @@ if common.require_forbund(slugs):
             },
         )
         common.chart_panel(
-            charts.cost_split_chart(split, mode),
+            common.figure(charts.cost_split_chart, split, mode),
             split.drop("slug", "figure_ids"),
             display,
             ids,
@@ -74,7 +74,7 @@ if common.require_forbund(slugs):
         known = split.filter(pl.col("Administration (%)").is_not_null())
         if known.height:
             common.chart_panel(
-                charts.admin_share_chart(split),
+                common.figure(charts.admin_share_chart, split),
                 known.select(
                     "Förbund",
                     "År",
@@ -129,7 +129,7 @@ if common.require_forbund(slugs):
             "används blir kvar i det egna kapitalet."
         )
         common.chart_panel(
-            charts.budget_use_chart(use),
+            common.figure(charts.budget_use_chart, use),
             use.drop("slug", "figure_ids"),
             format_frame(
                 use,

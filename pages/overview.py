@@ -43,7 +43,7 @@ if common.require_forbund(slugs):
     if ranking.height:
         st.subheader("Eget kapital i andel av medlemsbidraget")
         common.chart_panel(
-            charts.equity_ranking_chart(ranking),
+            common.figure(charts.equity_ranking_chart, ranking),
             ranking.drop("slug", "figure_ids"),
             format_frame(
                 ranking,
@@ -122,7 +122,7 @@ if common.require_forbund(slugs):
     )
     raw = table.drop("slug", "figure_ids")
     c1, c2 = st.columns(2)
-    c1.download_button("⬇ CSV (Excel)", swedish_csv(raw), "oversikt.csv", "text/csv", key="overview_csv")
+    c1.download_button("⬇ CSV (Excel)", lambda: swedish_csv(raw), "oversikt.csv", "text/csv", key="overview_csv")
     c2.download_button("⬇ Excel (XLSX)", lambda: xlsx_bytes(raw, "Översikt"), "oversikt.xlsx", key="overview_xlsx")
 
     st.subheader("Fördjupa per förbund")

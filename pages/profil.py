@@ -94,7 +94,7 @@ if trend.height:
     if sentence:
         st.markdown(f"**{escape_markdown(sentence, 500)}**")
     common.chart_panel(
-        charts.equity_trend_chart(trend, {slug: ceil.pct}),
+        common.figure(charts.equity_trend_chart, trend, {slug: ceil.pct}),
         trend.drop("slug", "figure_ids"),
         format_frame(
             trend,
@@ -111,7 +111,7 @@ split = common.cost_split([slug], choice)
 if split.height:
     st.subheader("Kostnadsfördelning")
     common.chart_panel(
-        charts.cost_split_chart(split),
+        common.figure(charts.cost_split_chart, split),
         split.drop("slug", "figure_ids"),
         format_frame(
             split,
@@ -136,7 +136,7 @@ people = common.participants([slug], choice, per_insats=True)
 results = common.outcomes([slug], choice)
 if people.height:
     common.chart_panel(
-        charts.participants_chart(people, label_col="Insats"),
+        common.figure(charts.participants_chart, people, label_col="Insats"),
         people.drop("slug", "figure_ids"),
         format_frame(
             people,
@@ -157,7 +157,7 @@ if people.height:
     )
 if results.height:
     common.chart_panel(
-        charts.outcomes_chart(results),
+        common.figure(charts.outcomes_chart, results),
         results.drop("slug", "figure_ids"),
         format_frame(
             results,
@@ -176,7 +176,7 @@ st.subheader("Helårsekvivalenter i medlemskommunerna")
 hae = common.hae([slug])
 if hae.height:
     common.chart_panel(
-        charts.hae_share_chart(hae),
+        common.figure(charts.hae_share_chart, hae),
         hae.drop("slug", "period_key", "figure_ids"),
         format_frame(hae, {"Kommun": "text", "Period": "text", "Andel (%)": "pct"}),
         [f for x in hae["figure_ids"].to_list() for f in x],

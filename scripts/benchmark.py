@@ -1,9 +1,12 @@
-"""Server-side rerun time of each page, as a ratio to an empty Streamlit page timed in the same run.
+"""Server-side time of each page, as a ratio to its fair floor (and to an empty page) timed in the same run.
 
-    python scripts/benchmark.py [--runs N]
+    python scripts/benchmark.py [--runs N] [--synthetic]
 
-Uses Streamlit's AppTest (the script run on the server, without a browser). Prints, never asserts:
-the numbers are for reading and comparing over time, not for failing a build.
+A page's **floor** is a page that draws exactly what the page drew, the same Plotly figures (the objects,
+precomputed) and the same tables, text and controls, with Streamlit and nothing else: what any
+Streamlit app showing that page would pay. The ratio page / floor is the app's own cost (loading,
+view models, formatting, URL sync). Uses Streamlit's AppTest (the script run on the server, without a
+browser). Prints, never asserts: the numbers are for reading and comparing over time.
 """
 
 from __future__ import annotations
@@ -47,6 +50,70 @@ def timed(make, runs: int, first: list | None = None) -> list[float]:
     return times
 
 
+FLOOR = """
+import pickle
+import streamlit as st
+
+st.set_page_config(layout="wide")
+
+
+@st.cache_resource
+def _elements(path):
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+sidebar, main = _elements(PATH)
+for where, items in ((st.sidebar, sidebar), (st, main)):
+    for kind, payload in items:
+        if kind == "chart":
+            where.plotly_chart(payload, config={"displayModeBar": False, "displaylogo": False})
+        elif kind == "table":
+            where.dataframe(payload, hide_index=True)
+        elif kind == "control":
+            where.selectbox(payload[0], payload[1])
+        else:
+            getattr(where, kind)(payload)
+"""
+
+
+def floor_of(make):
+    """An AppTest of the page's floor: what the page drew, captured once, drawn again by plain Streamlit calls."""
+    import pickle
+    import tempfile
+
+    import plotly.io as pio
+
+    at = make()
+    at.run()
+    items: dict[str, list] = {"sidebar": [], "main": []}
+    for part, root in (("sidebar", at.sidebar), ("main", at.main)):
+        for el in _walk(root):
+            kind = getattr(el, "type", "")
+            if kind == "plotly_chart":
+                items[part].append(("chart", pio.from_json(el.proto.spec, skip_invalid=True)))
+            elif kind in ("arrow_data_frame", "dataframe"):
+                items[part].append(("table", el.value))
+            elif kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success"):
+                items[part].append((kind if kind != "header" else "subheader", el.value))
+            elif kind in ("selectbox", "multiselect", "button_group", "segmented_control", "text_input", "radio"):
+                items[part].append(("control", (getattr(el, "label", kind) or kind, ["a", "b"])))
+    path = tempfile.mktemp(suffix=".pkl")
+    with open(path, "wb") as fh:
+        pickle.dump((items["sidebar"], items["main"]), fh)
+    return lambda: AppTest.from_string(FLOOR.replace("PATH", repr(path)), default_timeout=120)
+
+
+def _walk(node):
+    """The elements under a block, in order (blocks: expanders, columns, containers, are walked into)."""
+    for child in getattr(node, "children", {}).values():
+        block = getattr(child, "children", None) and not hasattr(child, "proto")
+        if block or getattr(child, "type", "") in ("expandable", "vertical", "horizontal", "column", "container"):
+            yield from _walk(child)
+        else:
+            yield child
+
+
 def app(page: str | None, params: dict):
     def make():
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -84,11 +151,20 @@ def main() -> None:
         print(f"Syntetiska data: {data}")
     base = statistics.median(timed(lambda: AppTest.from_string(EMPTY), args.runs))
     print(f"Tom sida (referens): median {base * 1000:.1f} ms över {args.runs} körningar\n")
-    print(f"{'Sida':40} {'första ms':>10} {'median ms':>10} {'kvot mot tom sida':>18}")
+    print(
+        f"{'Sida':40} {'första ms':>10} {'golv första':>12} {'kvot':>6} {'median ms':>10} {'golv ms':>8} "
+        f"{'kvot':>6} {'mot tom':>8}"
+    )
     for name, (page, params) in PAGES.items():
         first: list[float] = []
-        med = statistics.median(timed(app(page, params), args.runs, first))
-        print(f"{name:40} {first[0] * 1000:10.0f} {med * 1000:10.1f} {med / base:18.1f}")
+        make = app(page, params)
+        med = statistics.median(timed(make, args.runs, first))
+        floor_first: list[float] = []
+        floor = statistics.median(timed(floor_of(make), args.runs, floor_first))
+        print(
+            f"{name:40} {first[0] * 1000:10.0f} {floor_first[0] * 1000:12.0f} {first[0] / floor_first[0]:6.2f} "
+            f"{med * 1000:10.1f} {floor * 1000:8.1f} {med / floor:6.2f} {med / base:8.1f}"
+        )
     briefing(args.runs)
 
 

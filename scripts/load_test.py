@@ -184,8 +184,11 @@ async def run_browsers(base: str, n: int, navigation: str, timeout_s: float, giv
 # --- the protocol client -------------------------------------------------------------------------
 
 
-async def protocol_session(port: int, timeout_s: float, give_up_s: float, result: Result) -> None:
-    """One browser's conversation with the server, without the browser: request each page, read until done."""
+async def protocol_session(
+    port: int, timeout_s: float, give_up_s: float, result: Result, cookie: str | None = None
+) -> None:
+    """One browser's conversation with the server, without the browser: request each page, read until done.
+    ``cookie`` is what a browser sends back to nginx after its first page (deploy/: one browser, one process)."""
     import websockets
     from streamlit.proto.Alert_pb2 import Alert
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -198,6 +201,7 @@ async def protocol_session(port: int, timeout_s: float, give_up_s: float, result
             max_size=None,
             open_timeout=give_up_s,
             origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"finsam_backend={cookie}"} if cookie else None,
         ) as ws:
             for stop in TOUR:
                 msg = BackMsg()
@@ -242,8 +246,12 @@ async def protocol_session(port: int, timeout_s: float, give_up_s: float, result
 
 async def run_protocol(port: int, n: int, timeout_s: float, give_up_s: float | None = None) -> Result:
     """N protocol sessions at once; drawn after ``timeout_s`` is slow, not drawn by ``give_up_s`` an error."""
+    import uuid
+
     results = [Result() for _ in range(n)]
-    await asyncio.gather(*(protocol_session(port, timeout_s, give_up_s or timeout_s, r) for r in results))
+    await asyncio.gather(
+        *(protocol_session(port, timeout_s, give_up_s or timeout_s, r, uuid.uuid4().hex) for r in results)
+    )
     return _merge(results)
 
 
@@ -302,8 +310,9 @@ class CpuSampler:
     any parent's total) loses at most one interval of its time.
     """
 
-    def __init__(self, server_pid: int, interval: float = 0.5) -> None:
-        self.server_pid, self.interval = server_pid, interval
+    def __init__(self, server_pids: int | set[int], interval: float = 0.5) -> None:
+        self.server_pids = {server_pids} if isinstance(server_pids, int) else set(server_pids)
+        self.interval = interval
         self.start: dict[int, float] = {}
         self.last: dict[int, float] = {}
         self._stop = threading.Event()
@@ -332,7 +341,7 @@ class CpuSampler:
 
     def used(self, server: bool) -> float:
         return sum(
-            cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items() if (pid == self.server_pid) == server
+            cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items() if (pid in self.server_pids) == server
         )
 
 
@@ -380,6 +389,13 @@ def main() -> int:
     parser.add_argument("--client", choices=["browser", "protocol"], default="browser")
     parser.add_argument("--navigation", choices=["menu", "link"], default="menu")
     parser.add_argument("--isolation", choices=["priority", "cores", "none"], default="priority")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="Streamlit-processer bakom nginx (deploy/); 0 = en process utan nginx. Flera tal jämförs i samma körning",
+    )
     parser.add_argument("--timeout", type=float, default=90, help="sekunder en sida får ta innan den räknas som sen")
     parser.add_argument(
         "--give-up", type=float, default=300, help="sekunder innan en sida som inte ritats räknas som fel"
@@ -402,19 +418,45 @@ def main() -> int:
         f"Klient: {how}; {where}; sen efter {fmt(args.timeout, 0)} s, fel efter {fmt(args.give_up, 0)} s per sida; "
         f"{len(TOUR)} sidor per session"
     )
-    print(HEADER)
     failed = False
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    with serve(cpus=server_cpus, nice=nice, log=OUTPUT / "server.log") as server:
-        for n in args.sessions:
-            start = time.perf_counter()
-            with CpuSampler(server.pid) as cpu:
-                if args.client == "browser":
-                    result = asyncio.run(run_browsers(server.url, n, args.navigation, args.timeout, args.give_up))
-                else:
-                    result = asyncio.run(run_protocol(server.port, n, args.timeout, args.give_up))
-            report(n, result, time.perf_counter() - start, cpu.used(server=True), cpu.used(server=False))
-            failed |= bool(result.errors)
+    medians: dict[int, tuple[float, float]] = {}
+    for count in args.servers:
+        if count:
+            sys.path.insert(0, str(ROOT / "scripts"))
+            from nginx_front import nginx_front
+
+            front = nginx_front(count, cpus=server_cpus, nice=nice)
+            print(f"\n{count} Streamlit-process{'er' if count > 1 else ''} bakom nginx (deploy/nginx.conf.template)")
+        else:
+            front = serve(cpus=server_cpus, nice=nice, log=OUTPUT / "server.log")
+            print("\nEn Streamlit-process, direkt")
+        print(HEADER)
+        with front as server:
+            servers = getattr(server, "servers", [server])
+            pids = set().union(*(descendants(s.pid) for s in servers))
+            port = server.port
+            for n in args.sessions:
+                start = time.perf_counter()
+                with CpuSampler(pids) as cpu:
+                    if args.client == "browser":
+                        result = asyncio.run(run_browsers(server.url, n, args.navigation, args.timeout, args.give_up))
+                    else:
+                        result = asyncio.run(run_protocol(port, n, args.timeout, args.give_up))
+                report(n, result, time.perf_counter() - start, cpu.used(server=True), cpu.used(server=False))
+                failed |= bool(result.errors)
+                times = sorted(result.times)
+                if times:
+                    medians[count] = (statistics.median(times), quantile(times, 0.95))
+    counts = sorted(medians)
+    for i, count in enumerate(counts):
+        for base in counts[:i]:
+            (median, p95), (b_med, b_p95) = medians[count], medians[base]
+            print(
+                f"{count} processer mot {base or 'en direkt'} ({args.sessions[-1]} sessioner): median {fmt(median, 2)} "
+                f"mot {fmt(b_med, 2)} s ({fmt(median / b_med, 2)}×), p95 {fmt(p95, 2)} mot {fmt(b_p95, 2)} s "
+                f"({fmt(p95 / b_p95, 2)}×)"
+            )
     return 1 if failed else 0
 
 

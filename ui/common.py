@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import editors, views, views_costs, views_hae, views_participants, views_profile
 from lib.charts import SLIDE, export_figure, for_phone
@@ -69,7 +71,7 @@ def is_editor() -> bool:
 def dataset() -> Dataset:
     """One dataset per server process, data folder (FINSAM_DATA_DIR may point at another one) and store
     revision: a publication anywhere shows within seconds (ui/published.py)."""
-    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None, published.revision())
+    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None, revision())
 
 
 @st.cache_resource(show_spinner="Läser in data …", max_entries=2)
@@ -89,61 +91,114 @@ def _dataset(data_dir: str | None, revision: str) -> Dataset:
 
 
 def _data_key() -> str:
-    return f"{os.environ.get('FINSAM_DATA_DIR') or ''}|{published.revision()}"
+    return f"{os.environ.get('FINSAM_DATA_DIR') or ''}|{revision()}"
 
 
-# View models are pure and depend only on the dataset and the selection: cache them here, at the edge.
-@st.cache_data(show_spinner=False, max_entries=256)
+def revision() -> str:
+    """The store's revision, read once per script run (every cached view asks for it)."""
+    run = id(get_script_run_ctx())
+    memo = st.session_state.get("_revision_memo")
+    if memo is None or memo[0] != run:
+        memo = (run, published.revision())
+        st.session_state["_revision_memo"] = memo
+    return memo[1]
+
+
+_PARTS: dict[tuple, tuple] = {}
+
+
+def part(table: pl.DataFrame, key: tuple, select: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """``select(table)``, the same frame every time for the same cached table and key (so figure() knows it)."""
+    memo_key = (id(table), key)
+    with _FIGURES_LOCK:
+        hit = _PARTS.get(memo_key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    out = select(table)
+    with _FIGURES_LOCK:
+        if len(_PARTS) > 512:
+            _PARTS.clear()
+        _PARTS[memo_key] = (table, out)
+    return out
+
+
+_FIGURES: dict[tuple, tuple] = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def figure(builder: Callable[..., go.Figure], table: pl.DataFrame, *args, **kwargs) -> go.Figure:
+    """``builder(table, *args)``, built once per view table (the cached views give every session the same frame)
+    and shared: charts are pure, and Streamlit only reads a figure. Plotly's validation is most of a page's
+    own time otherwise."""
+    key = (builder.__qualname__, id(table), repr(args), repr(sorted(kwargs.items())), on_phone())
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    fig = builder(table, *args, **kwargs)
+    if on_phone():
+        fig = for_phone(fig)
+    with _FIGURES_LOCK:
+        if len(_FIGURES) > 512:
+            _FIGURES.clear()
+        _FIGURES[key] = (table, fig)  # the table is kept, so that its id is not reused while cached
+    return fig
+
+
+# View models are pure and depend only on the dataset and the selection: cache them here, at the edge. As
+# resources, not data: every session gets the same (immutable) Polars frame, without pickling it per run,
+# and the same frame lets figure() below know a chart it has drawn before.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _ranking(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views.equity_ranking(dataset(), list(slugs), choice)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _trend(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
     return views.equity_trend(dataset(), list(slugs))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _overview(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views.overview(dataset(), list(slugs), choice)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _sources(figure_ids: tuple[str, ...], data_key: str) -> pl.DataFrame:
     return views.sources_table(dataset(), list(figure_ids))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cost_split(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views_costs.cost_split(dataset(), list(slugs), choice)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _budget_use(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views_costs.budget_use(dataset(), list(slugs), choice)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _participants(slugs: tuple[str, ...], choice: str, per_insats: bool, data_key: str) -> pl.DataFrame:
     return views_participants.participants(dataset(), list(slugs), choice, per_insats)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _outcomes(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views_participants.outcomes(dataset(), list(slugs), choice)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _hae(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
     return views_hae.hae_table(dataset(), list(slugs))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _history(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
     return views_participants.participant_history(dataset(), list(slugs))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cost_per(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
     return views_participants.cost_per_participant(dataset(), list(slugs), choice)
 
@@ -156,7 +211,7 @@ def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
     return _cost_per(tuple(slugs), choice, _data_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _profile(slug: str, choice: str, data_key: str) -> dict[str, pl.DataFrame]:
     ds = dataset()
     year = views_profile.profile_year(ds, slug, choice)
@@ -167,7 +222,30 @@ def _profile(slug: str, choice: str, data_key: str) -> dict[str, pl.DataFrame]:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sources_page(data_key: str) -> dict[str, pl.DataFrame]:
+    ds = dataset()
+    return {
+        "documents": views_profile.document_contributions(ds),
+        "history": views_profile.publication_history(ds),
+    }
+
+
+def sources_page() -> dict[str, pl.DataFrame]:
+    """The Källor page's document table and publication history (cached with the dataset)."""
+    return _sources_page(_data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _findings(slugs: tuple[str, ...], checks: tuple[str, ...] | None, data_key: str) -> pl.DataFrame:
+    return views_profile.findings_table(dataset(), list(slugs), list(checks) if checks else None)
+
+
+def findings(slugs: list[str], checks: list[str] | None) -> pl.DataFrame:
+    return _findings(tuple(slugs), tuple(checks) if checks else None, _data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _all_figures(slug: str, query: str, data_key: str) -> pl.DataFrame:
     return views_profile.all_figures(dataset(), slug, query)
 
@@ -227,8 +305,13 @@ def year_label(choice: str) -> str:
 
 
 def url_specs(page: str) -> list[Param]:
+    return _url_specs(page, _data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _url_specs(page: str, data_key: str) -> list[Param]:
     ds = dataset()
-    periods = list(hae_periods(_hae(tuple(names()), _data_key())))
+    periods = list(hae_periods(_hae(tuple(names()), data_key)))
     return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS), periods)
 
 
@@ -357,7 +440,7 @@ def chart_panel(
     """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart. The PNG is the
     chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure)."""
     st.plotly_chart(
-        for_phone(fig) if on_phone() else fig,
+        fig if getattr(fig, "_finsam_phone", False) or not on_phone() else for_phone(fig),
         key=f"{key}_chart",
         config={
             "displaylogo": False,
@@ -370,7 +453,7 @@ def chart_panel(
         c1, c2, c3 = st.columns(3)
         c1.download_button(
             "⬇ CSV (Excel)",
-            swedish_csv(table),
+            _lazy(swedish_csv, table),
             f"{stem}.csv",
             "text/csv",
             key=f"{key}_csv",
@@ -430,7 +513,8 @@ def show_table(df: pl.DataFrame, key: str, **kwargs) -> None:
     wide table the first column (what a row is) stays in view when the rest scrolls, on a phone above all."""
     if df.width > 4 and "column_config" not in kwargs:
         kwargs["column_config"] = {df.columns[0]: st.column_config.Column(pinned=True)}
-    st.dataframe(present(df), hide_index=True, key=key, **kwargs)
+    # As Arrow: Streamlit sends Arrow anyway, and would otherwise go through pandas to get there.
+    st.dataframe(present(df).to_arrow(), hide_index=True, key=key, **kwargs)
 
 
 def sources_panel(figure_ids: list[str], key: str) -> None:
