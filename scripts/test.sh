@@ -12,6 +12,10 @@ if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dej
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
+# The scale-out test runs nginx (Debian's) in front of two Streamlit processes (deploy/).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nginx >/dev/null; } || echo "nginx kunde inte installeras" >&2
+fi
 # The store's tests run against SQLite and a real PostgreSQL server (scripts/postgres.sh installs
 # Debian's postgresql if missing). Where it cannot be installed, those tests are skipped with a reason.
 PGDIR=$(mktemp -u /tmp/finsam-pg-XXXXXX)

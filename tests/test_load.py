@@ -60,3 +60,25 @@ def test_a_page_drawn_after_the_timeout_is_slow_not_an_error(server):
     assert result.errors == []
     assert result.slow == [stop.menu for stop in load_test.TOUR]
     assert len(result.times) == len(load_test.TOUR)
+
+
+def test_nginx_in_front_of_two_processes_serves_every_session_and_keeps_each_on_one(tmp_path):
+    """The scale-out deployment (deploy/nginx.conf.template): every page for every session, through nginx, and a
+    browser's requests stay with one process (the cookie the first response sets)."""
+    import shutil
+    import urllib.request
+
+    if shutil.which("nginx") is None and not __import__("os").path.exists("/usr/sbin/nginx"):
+        pytest.skip("nginx finns inte här (scripts/test.sh installerar Debians nginx)")
+    from nginx_front import nginx_front
+
+    with nginx_front(2) as front:
+        first = urllib.request.urlopen(f"{front.url}/")
+        cookie = first.headers.get("Set-Cookie", "")
+        assert cookie.startswith("finsam_backend=") and "HttpOnly" in cookie
+        key = cookie.split(";")[0]
+        again = urllib.request.urlopen(urllib.request.Request(f"{front.url}/", headers={"Cookie": key}))
+        assert again.headers.get("Set-Cookie", "").split(";")[0] == key  # the same key: the same process
+        result = asyncio.run(load_test.run_protocol(front.port, 6, timeout_s=90))
+    assert result.errors == []
+    assert {page: len(times) for page, times in result.by_page.items()} == {stop.menu: 6 for stop in load_test.TOUR}
