@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.localserver import Server, free_port, serve  # noqa: E402
+from tests.localserver import Server, free_port, serve, wait_healthy  # noqa: E402
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 
@@ -65,15 +64,7 @@ def nginx_front(n: int, port: int | None = None, **serve_options) -> Iterator[Fr
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise RuntimeError(f"nginx avslutades: {proc.stderr.read().decode()[-400:]}") from None
-                    time.sleep(0.1)
+            wait_healthy(url, proc, 20, "nginx")
             yield Front(url, port, servers)
         finally:
             proc.terminate()

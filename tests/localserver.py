@@ -45,6 +45,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float, what: str) -> None:
+    """Until ``url``'s Streamlit health check answers (through a proxy too); ServerDidNotStart if it never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            if proc.poll() is not None:
+                raise ServerDidNotStart(f"{what} avslutades direkt (kod {proc.returncode})") from None
+            if time.monotonic() > deadline:
+                raise ServerDidNotStart(f"{what} startade inte inom {timeout:.0f} s") from None
+            time.sleep(0.3)
+
+
 @contextmanager
 def serve(
     cpus: set[int] | None = None,
@@ -97,18 +113,7 @@ def serve(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise ServerDidNotStart(f"Streamlit avslutades direkt (kod {proc.returncode})") from None
-                if time.monotonic() > deadline:
-                    raise ServerDidNotStart(f"Streamlit startade inte inom {timeout:.0f} s") from None
-                time.sleep(0.3)
+        wait_healthy(url, proc, timeout, "Streamlit")
         yield Server(url, port, proc.pid)
     finally:
         proc.terminate()

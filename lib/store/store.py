@@ -479,15 +479,3 @@ def _basic(pub: Publication) -> list[str]:
     if pub.registration is not None and pub.registration.slug != pub.forbund:
         out.append("registreringen gäller ett annat förbund än dokumentet")
     return out
-
-
-__all__ = [
-    "Publication",
-    "PublishError",
-    "Registration",
-    "Store",
-    "StoreUnavailable",
-    "candidate_problems",
-    "engine_for",
-    "with_candidate",
-]
