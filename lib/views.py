@@ -9,7 +9,6 @@ import polars as pl
 
 from lib.data import Dataset
 from lib.derive import best_copy, copy_order
-from lib.format import fmt_int
 from lib.pyvalues import map_values
 from lib.registry import METRICS, OUTCOME_DEFINITIONS
 
@@ -190,8 +189,16 @@ def locator_expr() -> pl.Expr:
     return pl.concat_str(
         pl.when(pl.col("page").is_not_null()).then(pl.format("s. {}, ", pl.col("page"))).otherwise(pl.lit("")),
         pl.lit("rad "),
-        pl.col("line").map_elements(fmt_int, return_dtype=pl.String),
+        grouped_int(pl.col("line")),
     )
+
+
+def grouped_int(n: pl.Expr) -> pl.Expr:
+    """1136 → "1 136" (thousands with a no-break space, as lib.format.fmt_int), in Polars: no Python callback
+    runs inside the engine (see tests/test_concurrency.py)."""
+    thousands = (n // 1000).cast(pl.String)
+    rest = (n % 1000).cast(pl.String).str.zfill(3)
+    return pl.when(n >= 1000).then(pl.concat_str(thousands, pl.lit("\u00a0"), rest)).otherwise(n.cast(pl.String))
 
 
 def provenance_expr() -> pl.Expr:

@@ -137,3 +137,15 @@ def test_url_round_trip_rules():
     assert not should_apply_url(False, None, ["b"])  # menu navigation dropped the parameter: keep the selection
     assert not should_apply_url(False, ["b"], ["b"])  # our own write
     assert should_apply_url(False, ["a"], ["b"])  # back/forward to another view
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=999_999))
+def test_line_numbers_are_grouped_in_polars_as_in_python(n):
+    from lib.format import fmt_int
+    from lib.views import grouped_int
+
+    assert pl.DataFrame({"n": [n]}).select(grouped_int(pl.col("n"))).item() == fmt_int(n)
