@@ -260,59 +260,34 @@ def propose(
                     value=f.value,
                 )
             )
-    for r in participants.read_key_values(lines, year):
-        drafts.append(
-            _Draft(
-                line=r["line"],
-                metric=r["metric"],
-                year=r["year"],
-                basis="utfall",
-                printed=r["printed"],
-                unit="personer",
-                label=r["label"],
-                section=sections.at(r["line"].no - 1),
-                rule=r["rule"],
-                definition=r["definition"],
-                qualifier=r["qualifier"],
-            )
-        )
-    for r in participants.read_tables(lines, year):
-        drafts.append(
-            _Draft(
-                line=r["line"],
-                metric=r["metric"],
-                year=r["year"],
-                basis="utfall",
-                printed=r["printed"],
-                unit="personer",
-                label=r["label"],
-                section=r["section"],
-                rule=r["rule"],
-                definition=r["definition"],
-            )
-        )
-    for r in hae.read(lines, year):
-        drafts.append(
-            _Draft(
-                line=r["line"],
-                metric=r["metric"],
-                year=r["year"],
-                basis="utfall",
-                printed=r["printed"],
-                unit=r["unit"],
-                label=r["label"],
-                section="Helårsekvivalenter",
-                rule=r["rule"],
-                kommun=r["kommun"],
-                age_band=r["age_band"],
-                period=r["period"],
-            )
-        )
+    drafts += [_reader_draft(r, sections.at(r["line"].no - 1)) for r in participants.read_key_values(lines, year)]
+    drafts += [_reader_draft(r, r["section"]) for r in participants.read_tables(lines, year)]
+    drafts += [_reader_draft(r, "Helårsekvivalenter") for r in hae.read(lines, year)]
     result = _finish(drafts, lines, forbund, year, document, doc_type, notes)
     # "rad 39: … lästes inte" from one reader is noise when another reader proposed that line.
     proposed = {r["line"] for r in result.rows}
     result.notes = [n for n in result.notes if not ("lästes inte" in n and _note_line(n) in proposed)]
     return result
+
+
+_READER_FIELDS = ("definition", "qualifier", "kommun", "age_band", "period")
+
+
+def _reader_draft(r: dict, section: str) -> _Draft:
+    """A draft from a reader that returns dicts (participants' key values and tables, HÅE): an actual figure,
+    counted in persons unless the reader says otherwise."""
+    return _Draft(
+        line=r["line"],
+        metric=r["metric"],
+        year=r["year"],
+        basis="utfall",
+        printed=r["printed"],
+        unit=r.get("unit", "personer"),
+        label=r["label"],
+        section=section,
+        rule=r["rule"],
+        **{k: r[k] for k in _READER_FIELDS if k in r},
+    )
 
 
 def _note_line(note: str) -> str | None:
