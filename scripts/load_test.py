@@ -184,32 +184,44 @@ async def run_browsers(base: str, n: int, navigation: str, timeout_s: float, giv
 # --- the protocol client -------------------------------------------------------------------------
 
 
+def stream(port: int, give_up_s: float, cookie: str | None = None):
+    """Streamlit's WebSocket, opened as a browser opens it (with nginx's cookie when there is one)."""
+    import websockets
+
+    return websockets.connect(
+        f"ws://127.0.0.1:{port}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=give_up_s,
+        origin=f"http://127.0.0.1:{port}",
+        additional_headers={"Cookie": f"finsam_backend={cookie}"} if cookie else None,
+    )
+
+
+def rerun(url_path: str, query: str) -> bytes:
+    """The message a browser sends to run a page with a query string."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = url_path
+    return msg.SerializeToString()
+
+
 async def protocol_session(
     port: int, timeout_s: float, give_up_s: float, result: Result, cookie: str | None = None
 ) -> None:
     """One browser's conversation with the server, without the browser: request each page, read until done.
     ``cookie`` is what a browser sends back to nginx after its first page (deploy/: one browser, one process)."""
-    import websockets
     from streamlit.proto.Alert_pb2 import Alert
-    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     try:
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            open_timeout=give_up_s,
-            origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": f"finsam_backend={cookie}"} if cookie else None,
-        ) as ws:
+        async with stream(port, give_up_s, cookie) as ws:
             for stop in TOUR:
-                msg = BackMsg()
-                msg.rerun_script.query_string = stop.query
-                msg.rerun_script.page_name = stop.url_path
                 start = time.perf_counter()
                 drawn = None
-                await ws.send(msg.SerializeToString())
+                await ws.send(rerun(stop.url_path, stop.query))
                 try:
                     async with asyncio.timeout(give_up_s):
                         while True:

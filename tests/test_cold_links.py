@@ -10,11 +10,16 @@ finally sent: our menu, the link's page and the link's selection.
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.localserver import ServerDidNotStart, serve
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import load_test  # the load script's protocol client, from scripts/ (put on the path above)
 
 MENU = [
     "Översikt",
@@ -53,22 +58,11 @@ class Seen:
 
 async def first_view(port: int, url_path: str, query: str, give_up_s: float = 90) -> Seen:
     """What one visitor's first request is finally sent (the runs it needed, the last one counting)."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     seen = Seen()
-    async with websockets.connect(
-        f"ws://127.0.0.1:{port}/_stcore/stream",
-        subprotocols=["streamlit"],
-        max_size=None,
-        open_timeout=give_up_s,
-        origin=f"http://127.0.0.1:{port}",
-    ) as ws:
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = url_path
-        await ws.send(msg.SerializeToString())
+    async with load_test.stream(port, give_up_s) as ws:
+        await ws.send(load_test.rerun(url_path, query))
         async with asyncio.timeout(give_up_s):
             while True:
                 fm = ForwardMsg()
