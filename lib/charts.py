@@ -197,7 +197,6 @@ def for_phone(fig: go.Figure) -> go.Figure:
     """A horizontal bar chart for a phone: each bar's name above it (the whole width left for bars and values),
     the values in their short form with room computed for them, smaller type. Other charts get smaller type."""
     out = go.Figure(fig)
-    out._finsam_phone = True  # drawn for a phone already (ui.common.figure caches it so)
     out.update_layout(font={"size": 12}, legend={"font": {"size": 11}}, margin={"l": 6, "r": 6})
     out.update_xaxes(tickangle=0, title=None)
     if out.layout.xaxis.tickvals:  # every other tick, so that they fit side by side

@@ -95,54 +95,50 @@ def _data_key() -> str:
 
 
 def revision() -> str:
-    """The store's revision, read once per script run (every cached view asks for it)."""
-    run = id(get_script_run_ctx())
+    """The store's revision, read once per script run (every cached view asks for it). A run is known by its
+    cursors: Streamlit gives every run a new dict, kept here so that a later one cannot reuse its id."""
+    ctx = get_script_run_ctx()
+    if ctx is None:  # a download being made outside a run
+        return published.revision()
+    run = ctx.cursors
     memo = st.session_state.get("_revision_memo")
-    if memo is None or memo[0] != run:
+    if memo is None or memo[0] is not run:
         memo = (run, published.revision())
         st.session_state["_revision_memo"] = memo
     return memo[1]
 
 
-_PARTS: dict[tuple, tuple] = {}
+_MEMO: dict[tuple, tuple] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(key: tuple, owner: object, make: Callable[[], object]):
+    """``make()`` once per ``owner`` object (and key): the owner is kept with the result, so that its id is not
+    reused while cached. Shared by all sessions; what is made here is never changed afterwards."""
+    key = (id(owner), *key)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    made = make()
+    with _MEMO_LOCK:
+        if len(_MEMO) > 1024:
+            _MEMO.clear()
+        _MEMO[key] = (owner, made)
+    return made
 
 
 def part(table: pl.DataFrame, key: tuple, select: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
     """``select(table)``, the same frame every time for the same cached table and key (so figure() knows it)."""
-    memo_key = (id(table), key)
-    with _FIGURES_LOCK:
-        hit = _PARTS.get(memo_key)
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    out = select(table)
-    with _FIGURES_LOCK:
-        if len(_PARTS) > 512:
-            _PARTS.clear()
-        _PARTS[memo_key] = (table, out)
-    return out
-
-
-_FIGURES: dict[tuple, tuple] = {}
-_FIGURES_LOCK = threading.Lock()
+    return _memo(("part", *key), table, lambda: select(table))
 
 
 def figure(builder: Callable[..., go.Figure], table: pl.DataFrame, *args, **kwargs) -> go.Figure:
     """``builder(table, *args)``, built once per view table (the cached views give every session the same frame)
     and shared: charts are pure, and Streamlit only reads a figure. Plotly's validation is most of a page's
     own time otherwise."""
-    key = (builder.__qualname__, id(table), repr(args), repr(sorted(kwargs.items())), on_phone())
-    with _FIGURES_LOCK:
-        hit = _FIGURES.get(key)
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    fig = builder(table, *args, **kwargs)
-    if on_phone():
-        fig = for_phone(fig)
-    with _FIGURES_LOCK:
-        if len(_FIGURES) > 512:
-            _FIGURES.clear()
-        _FIGURES[key] = (table, fig)  # the table is kept, so that its id is not reused while cached
-    return fig
+    key = ("figure", builder.__qualname__, repr(args), repr(sorted(kwargs.items())))
+    return _memo(key, table, lambda: builder(table, *args, **kwargs))
 
 
 # View models are pure and depend only on the dataset and the selection: cache them here, at the edge. As
@@ -440,7 +436,7 @@ def chart_panel(
     """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart. The PNG is the
     chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure)."""
     st.plotly_chart(
-        fig if getattr(fig, "_finsam_phone", False) or not on_phone() else for_phone(fig),
+        _memo(("phone",), fig, lambda: for_phone(fig)) if on_phone() else fig,
         key=f"{key}_chart",
         config={
             "displaylogo": False,
