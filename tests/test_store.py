@@ -376,3 +376,20 @@ def test_which_store_the_settings_pick(tmp_path):
     broken = tmp_path / "trasig.toml"
     broken.write_text("[connections.sql\nurl=")
     assert store_url({"FINSAM_DATA_DIR": str(tmp_path)}, broken) == default  # a broken file: the default
+
+
+def test_a_folder_in_the_curated_format_is_published_only_with_its_files_checksums(store, tmp_path):
+    source = Store.open(f"sqlite:///{tmp_path / 'kalla.sqlite'}")
+    source.publish(publication(), ANNA)
+    out = tmp_path / "ut"
+    transfer.export(source, out)
+    assert transfer.publish_folder(store, out, BO) == ["nordana-ar-2024: version 1"]
+    assert store.versions()[0]["sha256"] == SHA and store.versions()[0]["published_by"] == "bo@example.se"
+    bare = tmp_path / "utan"
+    transfer.export(source, bare)
+    docs = (bare / "documents.csv").read_text(encoding="utf-8").replace(f"; sha256 {SHA}", "")
+    (bare / "documents.csv").write_text(docs, encoding="utf-8")
+    other = Store.open(f"sqlite:///{tmp_path / 'tom.sqlite'}")
+    with pytest.raises(PublishError, match="ingen 'sha256"):
+        transfer.publish_folder(other, bare, BO)
+    assert other.revision() == "0:0"

@@ -118,8 +118,16 @@ def publish_folder(store: Store, source: Path, editor: Editor) -> list[str]:
     known = store.registered()
     forbund = {r["forbund"]: r for r in _rows(source / "forbund.csv")} if (source / "forbund.csv").exists() else {}
     members = _rows(source / "members.csv") if (source / "members.csv").exists() else []
+    documents = _rows(source / "documents.csv")
+    # The file a document was read from is identified by its checksum (export writes it into the note); a
+    # made-up one would be false provenance, so a folder without it publishes nothing.
+    unknown = [d["document"] for d in documents if not _sha_from_note(d.get("note", ""))]
+    if unknown:
+        raise PublishError(
+            [f"{doc}: ingen 'sha256 <kontrollsumma>' i documents.csv:s note (den uppladdade filens)" for doc in unknown]
+        )
     done = []
-    for d in _rows(source / "documents.csv"):
+    for d in documents:
         rows = _rows(source / "figures" / f"{d['document']}.csv")
         reg = None
         if d["forbund"] in forbund and d["forbund"] not in known:
@@ -131,7 +139,7 @@ def publish_folder(store: Store, source: Path, editor: Editor) -> list[str]:
             year=int(d["year"]),
             title=d["title"],
             source_file=d["source_file"],
-            sha256=_sha_from_note(d.get("note", "")) or "0" * 64,
+            sha256=_sha_from_note(d["note"]),
             rows=rows,
             amounts_unit=d.get("amounts_unit", ""),
             adopted=d.get("adopted", ""),
