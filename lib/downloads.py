@@ -10,6 +10,7 @@ import unicodedata
 import plotly.graph_objects as go
 import polars as pl
 
+from lib.format import PLAIN_INT_COLUMNS
 from lib.pyvalues import map_values
 
 _kaleido_lock = threading.Lock()
@@ -47,7 +48,8 @@ def safe_cell(value: object) -> object:
     return value
 
 
-PLAIN_INT_COLUMNS = frozenset({"År", "Version", "year", "version", "Sida", "page", "line", "Rad", "id"})
+# In a spreadsheet line numbers and ids are plain numbers too (on screen they are grouped: "rad 1 136").
+EXCEL_PLAIN_INT_COLUMNS = PLAIN_INT_COLUMNS | {"line", "Rad", "id"}
 
 
 def export_frame(df: pl.DataFrame) -> pl.DataFrame:
@@ -74,7 +76,7 @@ def _excel_formats(df: pl.DataFrame) -> dict[str, str]:
     formats = {}
     for name, dtype in df.schema.items():
         if dtype.is_integer():
-            formats[name] = "0" if name in PLAIN_INT_COLUMNS else "#,##0"
+            formats[name] = "0" if name in EXCEL_PLAIN_INT_COLUMNS else "#,##0"
         elif dtype.is_float():
             formats[name] = "0.0" if "(%)" in name else "#,##0.00"
     return formats
