@@ -288,13 +288,15 @@ class Store:
                     reg = pub.registration
                     conn.execute(
                         t.forbund.insert().values(
-                            **_typed_row(reg.forbund, FORBUND_SCHEMA), registered_by=editor.email, registered_at=now
+                            **typed_values(t.forbund, reg.forbund, FORBUND_SCHEMA),
+                            registered_by=editor.email,
+                            registered_at=now,
                         )
                     )
                     for m in reg.members:
-                        conn.execute(t.members.insert().values(**_typed_row(m, MEMBERS_SCHEMA)))
+                        conn.execute(t.members.insert().values(**typed_values(t.members, m, MEMBERS_SCHEMA)))
                     _log(conn, editor, "registrera", reg.slug, None, None, reg.forbund.get("name", ""), now)
-                doc = _typed_row(pub.document_row(), DOCUMENTS_SCHEMA)
+                doc = typed_values(t.documents, pub.document_row(), DOCUMENTS_SCHEMA)
                 version_id = conn.execute(
                     t.documents.insert().values(
                         **doc,
@@ -329,17 +331,22 @@ def _check_editor(editor: Editor) -> None:
         raise PermissionError("bara inloggade redaktörer får publicera")
 
 
-def _typed_row(row: dict[str, str], schema: dict) -> dict:
-    """Text cells → the store's column types (validation has already read them the same way)."""
+def typed_values(table, row: dict, names=None) -> dict:
+    """Text cells → ``table``'s column types, for the columns in ``names`` (all when None). An empty cell is NULL,
+    except in a figure's text columns, which hold "" as the curated CSV does. Validation has already read them."""
     out: dict[str, object] = {}
-    for col, dtype in schema.items():
-        value = _text(row.get(col)).strip()
-        if str(dtype).startswith("Int"):
-            out[col] = int(value) if value else None
-        elif str(dtype).startswith("Float"):
-            out[col] = float(value) if value else None
+    for col in table.columns:
+        if names is not None and col.name not in names:
+            continue
+        value = _text(row.get(col.name)).strip()
+        if value == "":
+            out[col.name] = None if col.nullable or col.name not in SOURCE_COLUMNS else ""
+        elif col.type.python_type is int:
+            out[col.name] = int(value)
+        elif col.type.python_type is float:
+            out[col.name] = float(value)
         else:
-            out[col] = value or None
+            out[col.name] = value
     return out
 
 

@@ -20,7 +20,7 @@ from lib.editors import Editor
 from lib.schema import DOCUMENTS_SCHEMA, FORBUND_SCHEMA, MEMBERS_SCHEMA, SOURCE_COLUMNS, DataValidationError
 from lib.sources import load_sources, provenance_text, read_rows
 from lib.store import schema as t
-from lib.store.store import Publication, PublishError, Registration, Store, published_state
+from lib.store.store import Publication, PublishError, Registration, Store, published_state, typed_values
 
 DUMP_TABLES = (t.forbund, t.members, t.documents, t.figures, t.history)
 
@@ -62,21 +62,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _typed(table, row: dict[str, str]) -> dict:
-    out = {}
-    for col in table.columns:
-        value = row.get(col.name, "")
-        if value == "":
-            out[col.name] = None if col.nullable or col.name not in SOURCE_COLUMNS else ""
-        elif col.type.python_type is int:
-            out[col.name] = int(value)
-        elif col.type.python_type is float:
-            out[col.name] = float(value)
-        else:
-            out[col.name] = value
-    return out
-
-
 def restore(store: Store, source: Path) -> dict[str, int]:
     """Load a dump (DIR/store/*.csv) into an empty store in one transaction, keeping every version and the
     history in order; the result is validated like a publication before it is committed."""
@@ -87,23 +72,23 @@ def restore(store: Store, source: Path) -> dict[str, int]:
         if conn.execute(select(t.history.c.id).limit(1)).first() is not None:
             raise PublishError(["databasen har redan publicerade uppgifter; importera bara till en tom databas"])
         for row in tables["forbund"]:
-            conn.execute(t.forbund.insert().values(**_typed(t.forbund, row)))
+            conn.execute(t.forbund.insert().values(**typed_values(t.forbund, row)))
         for row in tables["members"]:
-            conn.execute(t.members.insert().values(**_typed(t.members, row)))
+            conn.execute(t.members.insert().values(**typed_values(t.members, row)))
         ids: dict[str, int] = {}  # the new database numbers versions itself; figures follow their version
         for row in sorted(tables["documents"], key=lambda r: int(r["version_id"])):
-            values = _typed(t.documents, row)
+            values = typed_values(t.documents, row)
             old = str(values.pop("version_id"))
             ids[old] = conn.execute(t.documents.insert().values(**values)).inserted_primary_key[0]
         figures = []
         for row in tables["figures"]:
-            values = _typed(t.figures, row)
+            values = typed_values(t.figures, row)
             values["version_id"] = ids[str(row["version_id"])]
             figures.append(values)
         if figures:
             conn.execute(t.figures.insert(), figures)
         for row in sorted(tables["history"], key=lambda r: int(r["id"])):
-            values = _typed(t.history, row)
+            values = typed_values(t.history, row)
             values.pop("id")
             conn.execute(t.history.insert().values(**values))
         try:
