@@ -34,6 +34,8 @@ CHECK_LABELS: dict[str, str] = {
     "enhet": "Troligen tkr/kr-förväxling (tusen gånger fel)",
     # Not a check over figures: found when the curated data/ and the published store overlap (lib.sources).
     "kurerat_och_publicerat": "Samma rapport finns både i data/ och publicerad",
+    # Not a check over figures either: member kommuner that cannot be given an SCB code, or sit in two förbund.
+    "medlemskommun": "Medlemskommunen kan inte bestämmas eller hör till två förbund",
 }
 
 

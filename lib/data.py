@@ -14,14 +14,18 @@ import polars as pl
 from lib.checks import run_checks
 from lib.costs import mapping_table
 from lib.derive import derive
+from lib.membership import member_kommuner, membership_conflicts
 from lib.schema import FINDINGS_SCHEMA
 from lib.sources import DATA_DIR, Published, load_sources, source_files
 
 BUILD_DIR = DATA_DIR / "build"
 LIB_DIR = Path(__file__).resolve().parent
-TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members", "history")
+TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members", "kommuner", "history")
 # Code whose output is in the build: a change here makes the build stale just like a data change.
-_BUILD_CODE = ("numbers.py", "registry.py", "schema.py", "sources.py", "derive.py", "costs.py", "checks.py", "data.py")
+_BUILD_CODE = (
+    *("numbers.py", "registry.py", "schema.py", "sources.py", "derive.py", "costs.py", "checks.py", "data.py"),
+    *("membership.py", "geo/__init__.py"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Dataset:
     documents: pl.DataFrame
     forbund: pl.DataFrame
     members: pl.DataFrame
+    kommuner: pl.DataFrame  # member kommuner with SCB codes (lib.membership)
     history: pl.DataFrame  # the store's log of registrations, publications, replacements and withdrawals
 
     def table(self, name: str) -> pl.DataFrame:
@@ -56,9 +61,11 @@ def build_dataset(data_dir: Path = DATA_DIR, published: Published | None = None)
     derived = derive(src.figures, src.forbund, src.mappings)
     figures = pl.concat([src.figures, derived]).sort("forbund", "year", "metric", "document", "line", nulls_last=True)
     findings = run_checks(figures)
-    if src.findings:
-        overlap = pl.DataFrame(src.findings, schema=FINDINGS_SCHEMA)
-        findings = pl.concat([findings, overlap]).sort("forbund", "year", "check", "description", nulls_last=True)
+    kommuner, member_findings = member_kommuner(src.members, src.forbund)
+    extra = src.findings + member_findings + membership_conflicts(kommuner, figures)
+    if extra:
+        extra_frame = pl.DataFrame(extra, schema=FINDINGS_SCHEMA)
+        findings = pl.concat([findings, extra_frame]).sort("forbund", "year", "check", "description", nulls_last=True)
     return Dataset(
         figures=figures,
         findings=findings,
@@ -66,6 +73,7 @@ def build_dataset(data_dir: Path = DATA_DIR, published: Published | None = None)
         documents=src.documents,
         forbund=src.forbund,
         members=src.members,
+        kommuner=kommuner,
         history=src.history,
     )
 

@@ -94,8 +94,11 @@ CHECK_IDS = (
     "samma_figur",
     "enhet",
     "kurerat_och_publicerat",
+    "medlemskommun",
 )
 COST_VIEW_OPTIONS = {"andel": "Andel av kostnaderna", "kronor": "Kronor"}
+# The map's measures (lib.views_map.MEASURES), listed here for the same reason as CHECK_IDS.
+MAP_MEASURE_IDS = ("eget_kapital", "administration", "arbete_studier", "stegforflyttning", "hae")
 
 
 def page_params(page: str, sorts: Sequence[str], hae_periods: Sequence[str] = ()) -> list[Param]:
@@ -106,6 +109,7 @@ def page_params(page: str, sorts: Sequence[str], hae_periods: Sequence[str] = ()
         "eget_kapital": [Param("vy", "Visning", list(VIEW_OPTIONS), state="vy_eget_kapital")],
         "kostnader": [Param("vy", "Visning", list(COST_VIEW_OPTIONS), state="vy_kostnader")],
         "hae": [Param("period", "Period", list(hae_periods))] if hae_periods else [],
+        "karta": [Param("matt", "Mått", list(MAP_MEASURE_IDS))],
         "kallor": [
             Param("kontroll", "Kontroll", list(CHECK_IDS), multi=True, default=()),  # none chosen: all
             Param("allvar", "Allvar", ["alla", "motsägelse", "avrundning"]),

