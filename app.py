@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/kostnader.py", title="Kostnadsfördelning", icon=":material/pie_chart:", url_path="kostnader"),
     st.Page("pages/deltagare.py", title="Deltagare och resultat", icon=":material/groups:", url_path="deltagare"),
     st.Page("pages/hae.py", title="Helårsekvivalenter", icon=":material/family_restroom:", url_path="hae"),
+    st.Page("pages/karta.py", title="Sverigekarta", icon=":material/map:", url_path="karta"),
     st.Page("pages/profil.py", title="Förbundsprofil", icon=":material/badge:", url_path="profil"),
     st.Page("pages/kallor.py", title="Källor och datakvalitet", icon=":material/fact_check:", url_path="kallor"),
 ]

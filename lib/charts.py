@@ -11,6 +11,8 @@ import polars as pl
 from lib.format import (
     CATEGORICAL,
     CEILING_LINE,
+    MAP_BORDER,
+    MAP_NO_DATA,
     NBSP,
     OVER_CEILING,
     PLOTLY_SEPARATORS,
@@ -812,3 +814,113 @@ def hae_categories_chart(df: pl.DataFrame, categories: list[str]) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title="helårsekvivalenter", tickformat=",.0f")
     return style(fig, height=420)
+
+
+# -- the map of Sweden ------------------------------------------------------------------------------------------
+
+
+def map_chart(
+    table: pl.DataFrame, legend: list[tuple[str, str, int]], kommun_geojson: dict, lan_geojson: dict
+) -> go.Figure:
+    """Kommuner coloured by class (one trace per class, so the legend names each colour, "ingen uppgift" last),
+    län borders drawn over them; the hover names kommun, förbund, year and value; customdata[0] is the förbund's
+    slug (a click selects it)."""
+    fig = go.Figure()
+    by_class = {c: table.filter(pl.col("Klass") == c) for c, _, _ in legend}
+    for label, colour, count in legend:
+        part = by_class[label]
+        if part.height == 0:
+            continue
+        hover = [
+            f"<b>{safe(r['Kommun'])}</b> ({safe(r['Län'])})<br>"
+            + (f"{safe(r['Förbund'])}" if r["Förbund"] else "Inget förbund i datan")
+            + (f"<br>{r['År']}: {fmt_pct(r['Värde (%)'])}" if r["Värde (%)"] is not None else "<br>Ingen uppgift")
+            + (f"<br><i>{safe(r['Anmärkning'])}</i>" if r["Anmärkning"] else "")
+            for r in part.iter_rows(named=True)
+        ]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=kommun_geojson,
+                locations=part["kommun_kod"].to_list(),
+                z=[1] * part.height,
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                marker={"line": {"color": MAP_BORDER if colour == MAP_NO_DATA else "white", "width": 0.4}},
+                name=f"{safe(label)} ({count})",
+                showlegend=True,
+                customdata=[[s or ""] for s in part["slug"].to_list()],
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Choropleth(
+            geojson=lan_geojson,
+            locations=[f["id"] for f in lan_geojson["features"]],
+            z=[0] * len(lan_geojson["features"]),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            marker={"line": {"color": "#4D4D4D", "width": 1.1}},
+            hoverinfo="skip",
+            showlegend=False,
+            name="län",
+        )
+    )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig = style(fig, height=720)
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 10, "b": 10},
+        legend={
+            "orientation": "v",
+            "y": 0.98,
+            "yanchor": "top",
+            "x": 0.0,
+            "xanchor": "left",
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+# -- helårsekvivalenter over the years (SCB) -----------------------------------------------------------------------
+
+
+def hae_trend_chart(df: pl.DataFrame) -> go.Figure:
+    """One förbund's HÅE share per year: each member kommun thin, the förbund's computed total thick in its colour,
+    Riket black; 20–64 solid and 20–65 dotted, separate lines that are never joined."""
+    fig = go.Figure()
+    slug = df["slug"][0] if df.height else ""
+    kommuner = [
+        s for s in dict.fromkeys(df["Serie"].to_list()) if s not in ("Riket",) and not s.startswith("Förbundet")
+    ]
+    colour_of = {k: CATEGORICAL[(i + 4) % len(CATEGORICAL)] for i, k in enumerate(kommuner)}
+    for (serie, band), part in df.group_by("Serie", "Åldersgrupp", maintain_order=True):
+        part = part.sort("År")
+        if part["Andel (%)"].drop_nulls().len() == 0:
+            continue
+        total = serie.startswith("Förbundet")
+        riket = serie == "Riket"
+        colour = forbund_colour(slug) if total else "#000000" if riket else colour_of.get(serie, CEILING_LINE)
+        width = 4 if total else 2.5 if riket else 1.4
+        dotted = band != "20–64"
+        fig.add_trace(
+            go.Scatter(
+                name=f"{safe(serie)}, {band} år",
+                x=part["År"].to_list(),
+                y=part["Andel (%)"].to_list(),
+                mode="lines+markers",
+                line={"color": colour, "width": width, "dash": "dot" if dotted else ("dash" if riket else "solid")},
+                marker={"size": 8 if (total or riket) else 5, "symbol": "diamond" if total else "circle"},
+                customdata=[[fmt_int(h), fmt_int(p)] for h, p in zip(part["HÅE"], part["Folkmängd"], strict=True)],
+                hovertemplate=(
+                    f"<b>{safe(serie)}</b> %{{x}}, {band} år<br>Andel: %{{y:.1f}} %"
+                    "<br>Helårsekvivalenter: %{customdata[0]}<br>Folkmängd: %{customdata[1]}<extra></extra>"
+                ),
+                connectgaps=False,
+            )
+        )
+    fig.update_xaxes(title=None, dtick=1, tickformat="d")
+    fig.update_yaxes(title=None, ticksuffix=" %", rangemode="tozero")
+    return style(fig, height=460)

@@ -6,6 +6,7 @@ import io
 import re
 import threading
 import unicodedata
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -118,6 +119,10 @@ def xlsx_bytes(df: pl.DataFrame, sheet: str = "Data") -> bytes:
     return buf.getvalue()
 
 
+# Plotly asks for a world base layer even for a map that draws only its own shapes: the empty one in static/.
+TOPOJSON_URL = (Path(__file__).resolve().parent.parent / "static").as_uri() + "/"
+
+
 def png_bytes(fig: go.Figure, width: int = 1100, height: int = 600) -> bytes:
     """Render with kaleido and the system Chromium; the server starts once per process."""
     global _kaleido_started
@@ -129,7 +134,9 @@ def png_bytes(fig: go.Figure, width: int = 1100, height: int = 600) -> bytes:
             _kaleido_started = True
         # Directly, not fig.to_image(): plotly passes options the running server ignores (and warns about).
         return kaleido.calc_fig_sync(
-            fig.to_dict(), opts={"format": "png", "width": width, "height": height, "scale": 2}
+            fig.to_dict(),
+            opts={"format": "png", "width": width, "height": height, "scale": 2},
+            topojson=TOPOJSON_URL,  # a map's (empty) base layer from static/, not from the CDN
         )
 
 

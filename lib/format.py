@@ -28,6 +28,13 @@ UNDER_CEILING = PALETTE["blue"]
 # brown; chosen from the slug, so a förbund has the same colour in every view, selection and session.
 FORBUND_PALETTE = (PALETTE["orange"], PALETTE["sky"], PALETTE["green"], PALETTE["purple"], "#8C6D31", PALETTE["yellow"])
 CEILING_LINE = PALETTE["grey"]
+# The map's classes (ColorBrewer, both safe with the common colour-vision deficiencies): a diverging purple–orange
+# for measures with a ceiling (purple under, orange over) and a yellow–green–blue sequence for the others;
+# "ingen uppgift" is a pale grey no class comes near, drawn with a darker border.
+MAP_DIVERGING = ("#542788", "#8073AC", "#FDB863", "#E66101")
+MAP_SEQUENTIAL = ("#C7E9B4", "#7FCDBB", "#2C7FB8", "#253494")
+MAP_NO_DATA = "#F0F0F0"
+MAP_BORDER = "#8C8C8C"
 PLOTLY_SEPARATORS = ", "  # decimal comma, space as thousands separator
 
 
@@ -119,7 +126,7 @@ def md_label(text: str) -> str:
 
 
 def format_frame(df, kinds: dict[str, str]):
-    """Swedish display strings, columns in the order of ``kinds`` (kr, mkr, pct, pct0, int, bool, text)."""
+    """Swedish display strings, columns in the order of ``kinds`` (kr, mkr, pct, pct0, int, num, bool, text)."""
     import polars as pl
 
     fns = {
@@ -129,6 +136,7 @@ def format_frame(df, kinds: dict[str, str]):
         "pct0": lambda v: fmt_pct(v, 0),
         "pp": lambda v: "–" if v is None else f"{fmt_decimal(v, 1)}{NBSP}p.e.",
         "int": fmt_int,
+        "num": lambda v: fmt_int(v) if v is None or float(v).is_integer() else fmt_decimal(v, 1),  # counts or shares
         "bool": format_value_bool,
         "text": lambda v: "–" if v in (None, "") else str(v),
     }

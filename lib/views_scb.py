@@ -1,0 +1,195 @@
+"""View models over SCB's helårsekvivalenter: trends per förbund against Riket, and the reports' own HÅE
+figures beside SCB's for the same kommun and period."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib import geo
+from lib.data import Dataset
+from lib.format import fmt_decimal, fmt_int
+from lib.schema import FINDINGS_SCHEMA
+from lib.views import names
+
+TOTAL_LABEL = "Förbundet totalt (beräknat)"
+TREND_COLUMNS = {
+    "Förbund": pl.String,
+    "slug": pl.String,
+    "Serie": pl.String,  # a member kommun, Riket or TOTAL_LABEL
+    "kommun_kod": pl.String,
+    "År": pl.Int32,
+    "Åldersgrupp": pl.String,
+    "Andel (%)": pl.Float64,
+    "HÅE": pl.Float64,
+    "Folkmängd": pl.Float64,
+    "Beräknad": pl.Boolean,
+    "Anmärkning": pl.String,
+}
+
+
+def _yearly(scb: pl.DataFrame) -> pl.DataFrame:
+    """kommun_kod, region, year, age_band → hae_totalt, folkmangd, SCB's hae_andel (yearly rows only)."""
+    y = scb.filter(pl.col("month").is_null() & pl.col("metric").is_in(["hae_totalt", "folkmangd", "hae_andel"]))
+    return y.pivot(
+        on="metric", index=["kommun_kod", "region", "year", "age_band"], values="value", aggregate_function="first"
+    )
+
+
+def scb_trend(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> pl.DataFrame:
+    """Per förbund: each member kommun's share over the years, Riket's, and the förbund's total (sum of HÅE ÷
+    sum of population over all member kommuner, shown only when SCB has every one of them that year)."""
+    if scb.height == 0:
+        return pl.DataFrame(schema=TREND_COLUMNS)
+    nm = names(ds)
+    wide = _yearly(scb)
+    for col in ("hae_totalt", "folkmangd", "hae_andel"):
+        if col not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(col))
+    rows = []
+    for slug in slugs:
+        members = ds.kommuner.filter(pl.col("forbund") == slug)
+        codes = members["kommun_kod"].to_list()
+        if not codes:
+            continue
+        mine = wide.filter(pl.col("kommun_kod").is_in([*codes, geo.RIKET_CODE]))
+        for r in mine.iter_rows(named=True):
+            stated = r["hae_andel"]
+            computed = (
+                100 * r["hae_totalt"] / r["folkmangd"] if r["hae_totalt"] is not None and r["folkmangd"] else None
+            )
+            rows.append(
+                {
+                    "Förbund": nm[slug],
+                    "slug": slug,
+                    "Serie": r["region"],
+                    "kommun_kod": r["kommun_kod"],
+                    "År": r["year"],
+                    "Åldersgrupp": r["age_band"],
+                    "Andel (%)": stated if stated is not None else computed,
+                    "HÅE": r["hae_totalt"],
+                    "Folkmängd": r["folkmangd"],
+                    "Beräknad": stated is None and computed is not None,
+                    "Anmärkning": None
+                    if stated is not None
+                    else ("beräknad ur SCB:s antal" if computed is not None else "SCB redovisar inget värde"),
+                }
+            )
+        kommuner_only = mine.filter(pl.col("kommun_kod") != geo.RIKET_CODE)
+        for (year, band), grp in kommuner_only.group_by("year", "age_band", maintain_order=True):
+            have = grp.filter(pl.col("hae_totalt").is_not_null() & pl.col("folkmangd").is_not_null())
+            whole = set(have["kommun_kod"].to_list()) == set(codes)
+            total, pop = have["hae_totalt"].sum(), have["folkmangd"].sum()
+            rows.append(
+                {
+                    "Förbund": nm[slug],
+                    "slug": slug,
+                    "Serie": TOTAL_LABEL,
+                    "kommun_kod": None,
+                    "År": year,
+                    "Åldersgrupp": band,
+                    "Andel (%)": 100 * total / pop if whole and pop else None,
+                    "HÅE": total if whole else None,
+                    "Folkmängd": pop if whole else None,
+                    "Beräknad": True,
+                    "Anmärkning": (
+                        f"summa HÅE ÷ summa folkmängd för {len(codes)} medlemskommuner"
+                        if whole
+                        else f"SCB har {have.height} av {len(codes)} medlemskommuner: ingen summa"
+                    ),
+                }
+            )
+    df = pl.DataFrame(rows, schema=TREND_COLUMNS)
+    order = pl.when(pl.col("Serie") == "Riket").then(2).when(pl.col("Serie") == TOTAL_LABEL).then(1).otherwise(0)
+    return df.with_columns(order.alias("_o")).sort("slug", "Åldersgrupp", "_o", "Serie", "År").drop("_o")
+
+
+COMPARE_COLUMNS = {
+    "Förbund": pl.String,
+    "slug": pl.String,
+    "Kommun": pl.String,
+    "Period": pl.String,
+    "Mått": pl.String,
+    "Rapporten": pl.Float64,
+    "SCB": pl.Float64,
+    "Skillnad": pl.Float64,
+    "Bedömning": pl.String,
+    "figure_ids": pl.List(pl.String),
+}
+COMPARED = {
+    "hae_totalt": ("Totalt (HÅE)", 0.5),
+    "folkmangd": ("Folkmängd", 0.5),
+    "hae_andel": ("Andel (%)", 0.05 + 1e-9),
+}
+
+
+def report_vs_scb(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The reports' printed HÅE totals, populations and shares beside SCB's for the same kommun, year and age
+    band; and a finding (FINDINGS_SCHEMA, check "hae_scb") for each that differs beyond the printed rounding.
+    Categories are not compared: SCB's table and the reports group etableringsersättning differently."""
+    nm = names(ds)
+    f = ds.figures.filter(
+        pl.col("forbund").is_in(slugs)
+        & pl.col("kommun").is_not_null()
+        & pl.col("derived_from").is_null()
+        & pl.col("metric").is_in(list(COMPARED))
+    )
+    if f.height == 0:
+        return pl.DataFrame(schema=COMPARE_COLUMNS), pl.DataFrame(schema=FINDINGS_SCHEMA)
+    wide = _yearly(scb) if scb.height else None
+    rows, findings = [], []
+    for r in f.sort("forbund", "year", "kommun", "metric").iter_rows(named=True):
+        label, tol = COMPARED[r["metric"]]
+        code = geo.RIKET_CODE if r["kommun"] == "Riket" else (geo.lookup(r["kommun"]) or (None,))[0]
+        period = f"{'Helår' if r['period'] == 'helår' else 'Första halvåret'} {r['year']}, {r['age_band']} år"
+        scb_value, verdict = None, ""
+        if wide is None:
+            verdict = "inga SCB-data inlästa"
+        elif r["period"] != "helår":
+            verdict = "ej jämförbar: SCB:s årstabell har inga halvårsvärden"
+        elif code is None:
+            verdict = "kommunen finns inte i SCB:s kommunlista"
+        else:
+            hit = wide.filter(
+                (pl.col("kommun_kod") == code) & (pl.col("year") == r["year"]) & (pl.col("age_band") == r["age_band"])
+            )
+            scb_value = hit[r["metric"]][0] if hit.height and r["metric"] in hit.columns else None
+            if scb_value is None:
+                verdict = "SCB redovisar inget värde"
+            elif abs(scb_value - r["value"]) <= tol:
+                verdict = "stämmer"
+            else:
+                verdict = "skiljer sig"
+                fmt = fmt_decimal if r["metric"] == "hae_andel" else fmt_int
+                findings.append(
+                    {
+                        "forbund": r["forbund"],
+                        "year": r["year"],
+                        "check": "hae_scb",
+                        "severity": "motsägelse",
+                        "description": (
+                            f"{label} för {r['kommun']} ({period}): rapporten {fmt(r['value'])}, SCB {fmt(scb_value)}"
+                        ),
+                        "expected": scb_value,
+                        "found": r["value"],
+                        "difference": r["value"] - scb_value,
+                        "tolerance": tol,
+                        "unit": "%" if r["metric"] == "hae_andel" else "HÅE",
+                        "figure_ids": [r["figure_id"]],
+                        "sources": None,
+                    }
+                )
+        rows.append(
+            {
+                "Förbund": nm[r["forbund"]],
+                "slug": r["forbund"],
+                "Kommun": r["kommun"],
+                "Period": period,
+                "Mått": label,
+                "Rapporten": r["value"],
+                "SCB": scb_value,
+                "Skillnad": None if scb_value is None else r["value"] - scb_value,
+                "Bedömning": verdict,
+                "figure_ids": [r["figure_id"]],
+            }
+        )
+    return pl.DataFrame(rows, schema=COMPARE_COLUMNS), pl.DataFrame(findings, schema=FINDINGS_SCHEMA)
