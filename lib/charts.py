@@ -200,6 +200,15 @@ def for_phone(fig: go.Figure) -> go.Figure:
     the values in their short form with room computed for them, smaller type. Other charts get smaller type."""
     out = go.Figure(fig)
     out.update_layout(font={"size": 12}, legend={"font": {"size": 11}}, margin={"l": 6, "r": 6})
+    if any(t.type == "choropleth" for t in out.data):
+        # A map: Sweden is tall, so a phone's width decides its size; the legend goes below it, one class a line.
+        classes = sum(1 for t in out.data if t.showlegend)
+        out.update_layout(
+            height=600 + 20 * classes,
+            margin={"l": 0, "r": 0, "t": 0, "b": 20 * classes + 10},
+            legend={"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        )
+        return out
     out.update_xaxes(tickangle=0, title=None)
     if out.layout.xaxis.tickvals:  # every other tick, so that they fit side by side
         out.update_xaxes(
@@ -866,7 +875,16 @@ def map_chart(
             name="län",
         )
     )
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    # The frame is the country's own box (GeoJSON bbox), so the map fills the width on a phone and the height on a
+    # screen; fitbounds alone keeps a square frame with Sweden small in the middle.
+    west, south, east, north = kommun_geojson.get("bbox") or (10.9, 55.3, 24.2, 69.1)
+    fig.update_geos(
+        fitbounds=False,
+        visible=False,
+        projection_type="mercator",
+        lonaxis_range=[west - 0.2, east + 0.2],
+        lataxis_range=[south - 0.1, north + 0.1],
+    )
     fig = style(fig, height=720)
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": 10},

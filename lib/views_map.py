@@ -34,14 +34,16 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     "eget_kapital": Measure(
         "Eget kapital, andel av årets medlemsbidrag (taket 20 %)",
-        "Eget kapital / medlemsbidrag",
+        "Eget kapital mot taket",
         (10, 20, 30),
         MAP_DIVERGING,
     ),
-    "administration": Measure("Administrationens andel av kostnaderna", "Administration", (10, 15, 20), MAP_SEQUENTIAL),
+    "administration": Measure(
+        "Administrationens andel av kostnaderna", "Administrationens andel", (10, 15, 20), MAP_SEQUENTIAL
+    ),
     "arbete_studier": Measure(
         "Avslutade deltagare till arbete eller studier (andel)",
-        "Till arbete/studier",
+        "Till arbete eller studier",
         (25, 40, 55),
         MAP_SEQUENTIAL,
         definition="arbete/studier",
@@ -54,7 +56,11 @@ MEASURES: dict[str, Measure] = {
         definition="positiv stegförflyttning",
     ),
     "hae": Measure(
-        "Helårsekvivalenter, andel av befolkningen (SCB)", "HÅE-andel", (8, 11, 14), MAP_SEQUENTIAL, per_kommun=True
+        "Helårsekvivalenter, andel av befolkningen (SCB)",
+        "Helårsekvivalenter (SCB)",
+        (8, 11, 14),
+        MAP_SEQUENTIAL,
+        per_kommun=True,
     ),
 }
 MAP_COLUMNS = {

@@ -23,7 +23,7 @@ st.caption(
     "eget värde enligt SCB). Grått betyder ingen uppgift: kommunen finns inte i något förbund i datan, eller "
     "förbundet redovisar inte måttet det året. Klicka på en kommun för att välja dess förbund."
 )
-key = st.selectbox("Mått", list(MEASURES), format_func=lambda k: MEASURES[k].label, key="matt")
+key = st.selectbox("Mått", list(MEASURES), format_func=lambda k: MEASURES[k].short, key="matt")
 measure = MEASURES[key]
 scb = common.scb()
 if measure.per_kommun and scb.empty:

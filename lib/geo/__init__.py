@@ -85,4 +85,5 @@ def boundaries(kind: str = "kommun", decimals: int = 3) -> dict:
                 "geometry": shapely.geometry.mapping(geom),
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    west, south, east, north = (round(float(x), 3) for x in shapely.total_bounds(geoms))
+    return {"type": "FeatureCollection", "bbox": [west, south, east, north], "features": features}

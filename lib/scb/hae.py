@@ -122,9 +122,7 @@ def normalise(rows: Iterable[dict], *, title: str = "", value_key: str = "value"
         if "sex" in roles and not any(t in roles["sex"].lower() for t in TOTAL_SEX):
             other_sex = True
             continue
-        _, content = (
-            _strip_code(roles["content"]) if re.match(r"^\w*\d\w*\s", roles["content"]) else (None, roles["content"])
-        )
+        content = re.sub(r"^\S*\d\S*\s+", "", roles["content"].strip())  # "000004X6 Summa …" → "Summa …"
         metric = next((m for p, m in vocab if p.search(content)), None)
         if metric is None:
             unknown_contents.add(content)
@@ -135,8 +133,6 @@ def normalise(rows: Iterable[dict], *, title: str = "", value_key: str = "value"
             skipped_regions.add(roles["region"])
             continue
         band = _age_band(roles.get("age", "")) or _age_band(content) or _age_band(title)
-        if band is None:
-            raise ScbFormatError("Åldersgruppen framgår inte (varken av ålder, tabellinnehåll eller titel)")
         year, month = _time(roles["time"])
         raw = row.get(value_key)
         value, symbol = _value(raw)
@@ -155,6 +151,15 @@ def normalise(rows: Iterable[dict], *, title: str = "", value_key: str = "value"
         )
     if not out:
         raise ScbFormatError("Tabellen innehåller inga helårsekvivalenter per kommun eller för riket")
+    # "Summa helårsekvivalenter" beside "Folkmängd 20-64 år": a row without its own age band takes the table's,
+    # when the table has exactly one.
+    bands = {r["age_band"] for r in out if r["age_band"]}
+    if any(r["age_band"] is None for r in out):
+        if len(bands) != 1:
+            raise ScbFormatError("Åldersgruppen framgår inte (varken av ålder, tabellinnehåll eller titel)")
+        band = bands.pop()
+        for r in out:
+            r["age_band"] = r["age_band"] or band
     if unknown_contents:
         notes.append("Tabellinnehåll som inte används: " + ", ".join(sorted(unknown_contents)[:8]))
     if skipped_regions:
@@ -294,9 +299,19 @@ def fetch(table_id: str, value_codes: dict | None = None, api_factory: Callable 
         variables = api.get_table_variables(table_id)
         value_codes = {code: "*" for code in variables}
     rows = api.get_table_data(table_id, value_codes=value_codes, show="code_value")
-    data, notes = normalise(rows)
+    try:
+        title = str((api.get_table_metadata(table_id) or {}).get("label") or "")
+    except Exception:  # the title only helps to find the age band; the rows are what matter
+        title = ""
+    data, notes = normalise(rows, title=title)
     meta = _meta(
-        table_id, "", "PxWebApi 2.0", f"SCB, PxWebApi 2.0, tabell {table_id}", None, notes, dt.date.today().isoformat()
+        table_id,
+        title,
+        "PxWebApi 2.0",
+        f"SCB, PxWebApi 2.0, tabell {table_id}",
+        None,
+        notes,
+        dt.date.today().isoformat(),
     )
     return ScbTable(data, meta)
 
