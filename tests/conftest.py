@@ -12,6 +12,8 @@ import pytest
 # The store of published imports: a fresh SQLite file for this test run (inherited by the servers the
 # browser tests start), never the developer's data/store/. Tests of the store make their own.
 os.environ.setdefault("FINSAM_STORE_FILE", str(Path(tempfile.mkdtemp(prefix="finsam-store-")) / "test.sqlite"))
+# No SCB data unless a test loads its fixtures (a developer's data/scb must not change what the tests see).
+os.environ.setdefault("FINSAM_SCB_DIR", tempfile.mkdtemp(prefix="finsam-scb-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

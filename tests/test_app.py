@@ -319,7 +319,11 @@ def test_hae_period_in_the_url():
 
 def test_hae_without_data_is_a_plain_statement():
     at = run("hae", forbund=["sydnarke"])
-    assert texts(at, "info") == ["Rapporten för Sydnärke innehåller inga helårsekvivalenter."]
+    assert texts(at, "info") == [
+        "Rapporten för Sydnärke innehåller inga helårsekvivalenter.",
+        "Inga SCB-data är inlästa ännu. Rapporternas egna tabeller ovan visas som de är; för utvecklingen år för år "
+        "läses SCB:s tabell över helårsekvivalenter per kommun in enligt README (”Helårsekvivalenter från SCB”).",
+    ]
     assert len(at.get("plotly_chart")) == 0
 
 

@@ -27,6 +27,7 @@ MENU = [
     "Kostnadsfördelning",
     "Deltagare och resultat",
     "Helårsekvivalenter",
+    "Sverigekarta",
     "Förbundsprofil",
     "Källor och datakvalitet",
 ]

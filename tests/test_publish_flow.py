@@ -183,7 +183,13 @@ def test_register_review_publish_and_see_it_on_every_page(store):
 
     exported = figures_table(ds).filter(forbund="nordana", metric="arets_resultat", year=2024)
     assert exported["provenance"][0].endswith("; rättad vid granskning, förslaget var 287")
-    assert ds.findings.filter(forbund="nordana")["check"].to_list() == ["resultat"]
+    # The report's invented kommuner have no SCB code: findings, not silently dropped (Ånge is real: 2260).
+    assert ds.findings.filter(forbund="nordana").select("check", "description").rows() == [
+        ("resultat", ds.findings.filter(forbund="nordana", check="resultat")["description"][0]),
+        ("medlemskommun", "Medlemmen ”Bergsjö” är ingen kommun i SCB:s kommunlista: ange kommunens namn"),
+        ("medlemskommun", "Medlemmen ”Nordvik” är ingen kommun i SCB:s kommunlista: ange kommunens namn"),
+    ]
+    assert ds.kommuner.filter(forbund="nordana").select("kommun_kod", "kommun").rows() == [("2260", "Ånge")]
     pdf = build_briefing(ds, "nordana")
     import pdfplumber
 

@@ -62,7 +62,8 @@ def lookup(name: str) -> tuple[str, str] | None:
 def lan_kommuner(lan_name: str) -> pl.DataFrame:
     """The kommuner of a län given by name ("Jämtlands län", "Region Jämtland Härjedalen" is not a län)."""
     k = kommuner()
-    return k.filter(pl.col("lan").map_elements(normalise_name, return_dtype=pl.String) == normalise_name(lan_name))
+    wanted = normalise_name(lan_name)
+    return k.filter(pl.Series([normalise_name(x or "") == wanted for x in k["lan"].to_list()]))
 
 
 @functools.cache
