@@ -829,11 +829,15 @@ def hae_categories_chart(df: pl.DataFrame, categories: list[str]) -> go.Figure:
 
 
 def map_chart(
-    table: pl.DataFrame, legend: list[tuple[str, str, int]], kommun_geojson: dict, lan_geojson: dict
+    table: pl.DataFrame,
+    legend: list[tuple[str, str, int]],
+    kommun_geojson: dict,
+    lan_geojson: dict,
+    selected: tuple[str, ...] = (),
 ) -> go.Figure:
     """Kommuner coloured by class (one trace per class, so the legend names each colour, "ingen uppgift" last),
     län borders drawn over them; the hover names kommun, förbund, year and value; customdata[0] is the förbund's
-    slug (a click selects it)."""
+    slug (a click selects it). The kommuner of the ``selected`` förbund get a black outline."""
     fig = go.Figure()
     by_class = {c: table.filter(pl.col("Klass") == c) for c, _, _ in legend}
     for label, colour, count in legend:
@@ -878,6 +882,21 @@ def map_chart(
     # The frame is the country's own box (GeoJSON bbox), so the map fills the width on a phone and the height on a
     # screen; fitbounds alone keeps a square frame with Sweden small in the middle.
     west, south, east, north = kommun_geojson.get("bbox") or (10.9, 55.3, 24.2, 69.1)
+    chosen = table.filter(pl.col("slug").is_in(list(selected))) if selected else table.clear()
+    if chosen.height:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=kommun_geojson,
+                locations=chosen["kommun_kod"].to_list(),
+                z=[0] * chosen.height,
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker={"line": {"color": "#000000", "width": 2.2}},
+                hoverinfo="skip",
+                name="Valt förbund (svart kant)" if len(selected) == 1 else "Valda förbund (svart kant)",
+                showlegend=True,
+            )
+        )
     fig.update_geos(
         fitbounds=False,
         visible=False,

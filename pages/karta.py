@@ -48,11 +48,12 @@ def _pick() -> None:
         st.session_state["_map_picked"] = picked
 
 
-def _map_figure(t):
-    return charts.map_chart(t, legend_counts(t, key), *common.boundaries())
+def _map_figure(t, selected):
+    return charts.map_chart(t, legend_counts(t, key), *common.boundaries(), selected=selected)
 
 
-fig = common.figure(_map_figure, table)  # once per cached table (one per measure and year)
+# Once per cached table (one per measure and year) and selection; all förbund selected: no outline.
+fig = common.figure(_map_figure, table, tuple(slugs) if len(slugs) < len(nm) else ())
 source = geo.source_text() + (
     "; helårsekvivalenter: " + scb.source_text() if measure.per_kommun and not scb.empty else ""
 )

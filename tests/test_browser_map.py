@@ -52,6 +52,12 @@ def test_clicking_a_kommun_selects_its_forbund(server, browser):
     page.wait_for_function("() => location.search.includes('forbund=jamtland')", timeout=30_000)
     assert tags(page) == ["Jämtland"]
     page.get_by_text("Valt förbund: Jämtland").wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=stPlotlyChart] .legendtext'))"
+        ".some(t => t.textContent === 'Valt förbund (svart kant)')",
+        timeout=30_000,
+    )
+    shot(page, "karta_vald_desktop")
     page.context.close()
 
 

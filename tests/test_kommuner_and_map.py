@@ -203,3 +203,24 @@ def test_class_bounds_belong_to_the_lower_class(value, label):
 
 def test_url_measures_match_the_registry():
     assert tuple(MEASURES) == MAP_MEASURE_IDS
+
+
+def test_selected_forbund_are_outlined(ds):
+    from lib import charts
+
+    table, _ = map_table(ds, "eget_kapital")
+    legend = legend_counts(table, "eget_kapital")
+    kommun_geo = {"type": "FeatureCollection", "features": [], "bbox": [11.0, 55.3, 24.2, 69.0]}
+    lan_geo = {"type": "FeatureCollection", "features": []}
+    plain = charts.map_chart(table, legend, kommun_geo, lan_geo)
+    assert [t.name for t in plain.data] == [
+        "10–20 % (4)",
+        "20–30 % (1)",
+        "över 30 % (15)",
+        "Ingen uppgift (270)",
+        "län",
+    ]
+    outlined = charts.map_chart(table, legend, kommun_geo, lan_geo, selected=("sydnarke",))
+    last = outlined.data[-1]
+    assert last.name == "Valt förbund (svart kant)" and list(last.locations) == ["1860", "1861", "1881", "1882"]
+    assert [t.colorscale[0][1] for t in plain.data[:4]] == ["#8073AC", "#FDB863", "#E66101", "#F0F0F0"]
