@@ -8,7 +8,6 @@ import streamlit as st
 
 from lib import charts
 from lib.downloads import file_stem
-from lib.format import format_frame
 from ui import common
 
 ds = common.dataset()
@@ -40,7 +39,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.participants_chart, people),
             people.drop("slug", "figure_ids"),
-            format_frame(people, KINDS),
+            common.display(people, KINDS),
             [f for x in people["figure_ids"].to_list() for f in x],
             file_stem("deltagare", choice),
             title="Deltagare per förbund",
@@ -53,7 +52,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.participants_chart, per, label_col="Insats"),
             per.drop("slug", "figure_ids"),
-            format_frame(per, KINDS),
+            common.display(per, KINDS),
             [f for x in per["figure_ids"].to_list() for f in x],
             file_stem("deltagare-per-insats", choice),
             title="Deltagare per insats",
@@ -68,7 +67,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.history_chart, history),
             history.drop("slug", "figure_ids"),
-            format_frame(
+            common.display(
                 history, {"Förbund": "text", "År": "text", "Deltagare": "int", "Kvinnor": "int", "Män": "int"}
             ),
             [f for x in history["figure_ids"].to_list() for f in x],
@@ -91,7 +90,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.outcomes_chart, results),
             results.drop("slug", "figure_ids"),
-            format_frame(
+            common.display(
                 results,
                 {
                     "Förbund": "text",
@@ -116,7 +115,7 @@ if common.require_forbund(slugs):
     if cost.height:
         st.subheader("Kostnad per deltagare")
         common.show_table(
-            format_frame(
+            common.display(
                 cost,
                 {
                     "Förbund": "text",

@@ -8,9 +8,9 @@ ensure_router()  # see ui/boot.py
 import polars as pl
 import streamlit as st
 
-from lib import charts, views
+from lib import charts
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame
+from lib.format import escape_markdown
 from lib.urlstate import VIEW_OPTIONS
 from ui import common
 
@@ -19,7 +19,7 @@ slugs, choice = common.selection()
 common.show_notices()
 
 st.title("Eget kapital mot taket")
-ceil = views.ceilings(ds)
+ceil = common.ceilings()
 if common.require_forbund(slugs):
     pcts = sorted({ceil[s].pct for s in slugs})
     st.caption(
@@ -52,7 +52,7 @@ if common.require_forbund(slugs):
             st.subheader("Eget kapital och taket i kronor")
             fig = common.figure(charts.equity_kronor_chart, ranking)
             stem = file_stem("eget-kapital-kronor", *(slugs if len(slugs) == 1 else []), choice)
-        display = format_frame(
+        display = common.display(
             table.with_columns(
                 pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
                     "Förbund (år)"
@@ -95,10 +95,10 @@ if common.require_forbund(slugs):
     else:
         fig = common.figure(charts.equity_trend_chart, trend, {s: ceil[s].pct for s in slugs})
         for slug in slugs:
-            sentence = views.plan_sentence(trend, slug, ceil[slug])
+            sentence = common.plan_sentence(trend, slug)
             if sentence:
                 st.markdown(f"**{escape_markdown(sentence, 500)}**")
-        display = format_frame(
+        display = common.display(
             trend,
             {
                 "Förbund": "text",

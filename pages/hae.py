@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import charts
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame, md_label
+from lib.format import escape_markdown, md_label
 from lib.registry import HAE_CATEGORIES, METRICS
 from lib.views_hae import hae_change, hae_periods
 from ui import common
@@ -40,7 +40,7 @@ if common.require_forbund(slugs):
                 "förbund. Tabellen visar alla."
             )
             common.show_table(
-                format_frame(
+                common.display(
                     table,
                     {
                         "Förbund": "text",
@@ -72,7 +72,7 @@ if common.require_forbund(slugs):
             common.chart_panel(
                 common.figure(charts.hae_share_chart, part),
                 part.drop("slug", "period_key", "figure_ids"),
-                format_frame(part, kinds),
+                common.display(part, kinds),
                 [f for x in part["figure_ids"].to_list() for f in x],
                 file_stem("hae-andel", slug),
                 title=f"Helårsekvivalenter: {name}",
@@ -83,7 +83,7 @@ if common.require_forbund(slugs):
             if change.height:
                 st.markdown("**Förändring mellan perioderna**")
                 common.show_table(
-                    format_frame(
+                    common.display(
                         change,
                         {
                             c: "pct" if c.endswith("(%)") else "pp" if c.startswith("Skillnad") else "text"
@@ -109,7 +109,7 @@ if common.require_forbund(slugs):
             table.filter(pl.col("period_key") == period).select(
                 "Förbund", "Kommun", "Period", *[f"{c} (HÅE)" for c in cats], "Totalt (HÅE)"
             ),
-            format_frame(
+            common.display(
                 table.filter(pl.col("period_key") == period),
                 {"Kommun": "text", **{f"{c} (HÅE)": "int" for c in cats}, "Totalt (HÅE)": "int"},
             ),
@@ -150,7 +150,7 @@ elif common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.hae_trend_chart, part),
             part.drop("slug"),
-            format_frame(
+            common.display(
                 part.drop("slug", "kommun_kod", "Förbund"),
                 {
                     "Serie": "text",
@@ -183,7 +183,7 @@ elif common.require_forbund(slugs):
         else:
             st.success("Där både rapporten och SCB har en uppgift för samma kommun och period stämmer de.")
         common.show_table(
-            format_frame(
+            common.display(
                 compare.drop("slug", "figure_ids"),
                 {
                     "Förbund": "text",

@@ -12,7 +12,6 @@ import streamlit as st
 from lib.checks import CHECK_LABELS
 from lib.downloads import swedish_csv
 from lib.export import DATA_DICTIONARY, citation, dataset_xlsx, figures_table, findings_table, mappings_table
-from lib.format import format_frame
 from ui import common
 
 ds = common.dataset()
@@ -36,7 +35,7 @@ st.caption(
 history = common.sources_page()["history"]
 with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
     if history.height:
-        common.show_table(format_frame(history, {c: "text" for c in history.columns}), key="history")
+        common.show_table(common.display(history, {c: "text" for c in history.columns}), key="history")
         st.caption(
             "Historiken bara växer: en ersatt eller tillbakadragen rapport finns kvar i databasen med sina uppgifter."
         )
@@ -77,7 +76,7 @@ show = found.with_columns(
     ]
 )
 common.show_table(
-    format_frame(
+    common.display(
         show,
         {
             "Förbund": "text",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import charts, geo
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame
+from lib.format import escape_markdown
 from lib.views_map import MEASURES, legend_counts
 from ui import common
 
@@ -60,7 +60,7 @@ source = geo.source_text() + (
 common.chart_panel(
     fig,
     table.drop("Färg", "figure_ids"),
-    format_frame(
+    common.display(
         table.drop("kommun_kod", "slug", "Färg", "figure_ids"),
         {
             "Kommun": "text",

@@ -9,12 +9,13 @@ import streamlit as st
 
 from lib import charts
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame, md_label
+from lib.format import escape_markdown, md_label
 from lib.urlstate import COST_VIEW_OPTIONS
-from lib.views_costs import CATEGORY_LABELS, mapping_rows
+from lib.views_costs import CATEGORY_LABELS
 from ui import common
 
-ds = common.dataset()
+MAX_EXPANDERS = 8  # the mapping behind each förbund's split: one expander each for a handful, a choice for more
+
 slugs, choice = common.selection()
 common.show_notices()
 
@@ -37,7 +38,7 @@ if common.require_forbund(slugs):
         )
         ids = [f for x in split["figure_ids"].to_list() for f in x]
         cats = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS]
-        display = format_frame(
+        display = common.display(
             split.with_columns(
                 pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
                     "Förbund (år)"
@@ -83,7 +84,7 @@ if common.require_forbund(slugs):
                     "Verksamhetens kostnader (kr)",
                     "Fördelning",
                 ),
-                format_frame(
+                common.display(
                     known,
                     {
                         "Förbund": "text",
@@ -101,23 +102,32 @@ if common.require_forbund(slugs):
             )
 
         st.subheader("Så har raderna i rapporten fördelats")
-        for row in split.iter_rows(named=True):
-            with st.expander(md_label(f"{row['Förbund']} {row['År']}: {row['Fördelning']}")):
-                rows = mapping_rows(ds, row["slug"], row["År"])
-                common.show_table(
-                    format_frame(
-                        rows,
-                        {
-                            "Rad i rapporten": "text",
-                            "Belopp (kr)": "kr",
-                            "Kategori": "text",
-                            "Skäl": "text",
-                            "Avsnitt": "text",
-                            "Rad": "int",
-                        },
-                    ),
-                    key=f"mapping_{row['slug']}",
-                )
+        mapping_kinds = {
+            "Rad i rapporten": "text",
+            "Belopp (kr)": "kr",
+            "Kategori": "text",
+            "Skäl": "text",
+            "Avsnitt": "text",
+            "Rad": "int",
+        }
+        split_rows = {r["slug"]: r for r in split.iter_rows(named=True)}
+        if len(split_rows) <= MAX_EXPANDERS:
+            for row in split_rows.values():
+                with st.expander(md_label(f"{row['Förbund']} {row['År']}: {row['Fördelning']}")):
+                    rows = common.mapping_rows(row["slug"], row["År"])
+                    common.show_table(common.display(rows, mapping_kinds), key=f"mapping_{row['slug']}")
+        else:  # eighty expanders are neither readable nor quick: one förbund at a time
+            chosen = st.selectbox(
+                "Förbund",
+                list(split_rows),
+                format_func=lambda s: (
+                    f"{split_rows[s]['Förbund']} {split_rows[s]['År']}: {split_rows[s]['Fördelning']}"
+                ),
+                key="mapping_forbund",
+            )
+            row = split_rows[chosen]
+            rows = common.mapping_rows(row["slug"], row["År"])
+            common.show_table(common.display(rows, mapping_kinds), key="mapping_chosen")
 
     st.subheader("Hur mycket av budgeten användes?")
     use = common.budget_use(slugs, choice)
@@ -131,7 +141,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.budget_use_chart, use),
             use.drop("slug", "figure_ids"),
-            format_frame(
+            common.display(
                 use,
                 {
                     "Förbund": "text",

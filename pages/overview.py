@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import charts, views
 from lib.downloads import file_stem, swedish_csv, xlsx_bytes
-from lib.format import fmt_pct, format_frame, md_label
+from lib.format import fmt_pct, md_label
 from ui import common
 
 ds = common.dataset()
@@ -18,7 +18,7 @@ slugs, choice = common.selection()
 common.show_notices()
 
 st.title("Samordningsförbund i jämförelse")
-st.caption(f"{views.coverage_text(ds)}. Välj förbund och år i menyn; länken i adressfältet visar exakt den här vyn.")
+st.caption(f"{common.coverage_text()}. Välj förbund och år i menyn; länken i adressfältet visar exakt den här vyn.")
 
 if common.require_forbund(slugs):
     table = common.overview(slugs, choice)
@@ -45,7 +45,7 @@ if common.require_forbund(slugs):
         common.chart_panel(
             common.figure(charts.equity_ranking_chart, ranking),
             ranking.drop("slug", "figure_ids"),
-            format_frame(
+            common.display(
                 ranking,
                 {
                     "Förbund": "text",
@@ -80,7 +80,7 @@ if common.require_forbund(slugs):
         }.get,
     )
     table = views.sort_overview(table, sort)
-    display = format_frame(
+    display = common.display(
         table.with_columns(
             pl.when(pl.col("Över taket")).then(pl.lit("⚠ över taket")).otherwise(pl.lit("under taket")).alias("Tak"),
             pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(

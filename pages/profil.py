@@ -9,10 +9,10 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from lib import charts, views
+from lib import charts
 from lib.briefing import briefing_unavailable, build_briefing
 from lib.downloads import file_stem
-from lib.format import escape_markdown, format_frame, md_label
+from lib.format import escape_markdown, md_label
 from lib.views_profile import peer, profile_year
 from ui import common
 
@@ -87,16 +87,16 @@ st.caption(
 common.sources_panel([f for x in keys["figure_ids"].to_list() for f in x], "profile_keys")
 
 st.subheader("Eget kapital mot taket")
-ceil = views.ceilings(ds)[slug]
+ceil = common.ceilings()[slug]
 trend = common.equity_trend([slug])
 if trend.height:
-    sentence = views.plan_sentence(trend, slug, ceil)
+    sentence = common.plan_sentence(trend, slug)
     if sentence:
         st.markdown(f"**{escape_markdown(sentence, 500)}**")
     common.chart_panel(
         common.figure(charts.equity_trend_chart, trend, {slug: ceil.pct}),
         trend.drop("slug", "figure_ids"),
-        format_frame(
+        common.display(
             trend,
             {"År": "text", "Typ": "text", "Andel (%)": "pct", "Eget kapital (kr)": "kr", "Medlemsbidrag (kr)": "kr"},
         ),
@@ -113,7 +113,7 @@ if split.height:
     common.chart_panel(
         common.figure(charts.cost_split_chart, split),
         split.drop("slug", "figure_ids"),
-        format_frame(
+        common.display(
             split,
             {
                 "År": "text",
@@ -138,7 +138,7 @@ if people.height:
     common.chart_panel(
         common.figure(charts.participants_chart, people, label_col="Insats"),
         people.drop("slug", "figure_ids"),
-        format_frame(
+        common.display(
             people,
             {
                 "Insats": "text",
@@ -159,7 +159,7 @@ if results.height:
     common.chart_panel(
         common.figure(charts.outcomes_chart, results),
         results.drop("slug", "figure_ids"),
-        format_frame(
+        common.display(
             results,
             {"Insats": "text", "Definition": "text", "Till utfallet": "int", "Avslutade": "int", "Andel (%)": "pct"},
         ),
@@ -178,7 +178,7 @@ if hae.height:
     common.chart_panel(
         common.figure(charts.hae_share_chart, hae),
         hae.drop("slug", "period_key", "figure_ids"),
-        format_frame(hae, {"Kommun": "text", "Period": "text", "Andel (%)": "pct"}),
+        common.display(hae, {"Kommun": "text", "Period": "text", "Andel (%)": "pct"}),
         [f for x in hae["figure_ids"].to_list() for f in x],
         file_stem("hae", slug),
         title=f"Helårsekvivalenter: {info['short_name']}",
@@ -192,7 +192,7 @@ st.subheader(f"Medlemmar och deras bidrag {year}")
 contrib = tables["contributions"]
 if contrib.height:
     common.show_table(
-        format_frame(contrib, {"Medlem": "text", "Bidrag (kr)": "kr", "Andel (%)": "pct", "Rad": "int"}),
+        common.display(contrib, {"Medlem": "text", "Bidrag (kr)": "kr", "Andel (%)": "pct", "Rad": "int"}),
         key="contributions",
     )
     common.sources_panel([f for x in contrib["figure_ids"].to_list() for f in x], "contributions")
@@ -203,7 +203,7 @@ found = tables["findings"]
 st.subheader(f"Avvikelser i rapporterna ({found.height})")
 if found.height:
     common.show_table(
-        format_frame(
+        common.display(
             found, {"År": "text", "Kontroll": "text", "Allvar": "text", "Beskrivning": "text", "Källor": "text"}
         ),
         key="profile_findings",

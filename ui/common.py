@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from lib import editors, geo, views, views_costs, views_hae, views_map, views_pa
 from lib.charts import SLIDE, export_figure, for_phone
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
-from lib.format import fmt_int, fmt_kr, fmt_pct, present
+from lib.format import fmt_int, fmt_kr, fmt_pct, format_frame, present
 from lib.scb import cache as scb_cache
 from lib.schema import DataValidationError
 from lib.sources import DATA_DIR
@@ -71,8 +72,8 @@ def is_editor() -> bool:
 
 def dataset() -> Dataset:
     """One dataset per server process, data folder (FINSAM_DATA_DIR may point at another one) and store
-    revision: a publication anywhere shows within seconds (ui/published.py)."""
-    return _dataset(os.environ.get("FINSAM_DATA_DIR") or None, revision())
+    revision: a publication anywhere shows within seconds (ui/published.py). Looked up once per run."""
+    return _per_run("dataset", lambda: _dataset(os.environ.get("FINSAM_DATA_DIR") or None, revision()))
 
 
 @st.cache_resource(show_spinner="Läser in data …", max_entries=2)
@@ -91,26 +92,31 @@ def _dataset(data_dir: str | None, revision: str) -> Dataset:
         return load_dataset(folder, folder / "build")
 
 
-def _data_key() -> str:
-    return f"{os.environ.get('FINSAM_DATA_DIR') or ''}|{revision()}"
-
-
 def revision() -> str:
-    """The store's revision, read once per script run (every cached view asks for it). A run is known by its
-    cursors: Streamlit gives every run a new dict, kept here so that a later one cannot reuse its id."""
+    """The store's revision, read once per script run (every cached view asks for it)."""
+    return _per_run("revision", published.revision)
+
+
+def _per_run(name: str, make: Callable[[], object]):
+    """``make()`` once per script run. A run is known by its cursors: Streamlit gives every run a new dict, kept
+    here so that a later one cannot reuse its id. Outside a run (a download made on click) every call makes."""
     ctx = get_script_run_ctx()
-    if ctx is None:  # a download being made outside a run
-        return published.revision()
+    if ctx is None:
+        return make()
     run = ctx.cursors
-    memo = st.session_state.get("_revision_memo")
+    memo = st.session_state.get("_run_memo")
     if memo is None or memo[0] is not run:
-        memo = (run, published.revision())
-        st.session_state["_revision_memo"] = memo
-    return memo[1]
+        memo = (run, {})
+        st.session_state["_run_memo"] = memo
+    values = memo[1]
+    if name not in values:
+        values[name] = make()
+    return values[name]
 
 
-_MEMO: dict[tuple, tuple] = {}
+_MEMO: OrderedDict[tuple, tuple] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 2048
 
 
 def _memo(key: tuple, owner: object, make: Callable[[], object]):
@@ -119,13 +125,14 @@ def _memo(key: tuple, owner: object, make: Callable[[], object]):
     key = (id(owner), *key)
     with _MEMO_LOCK:
         hit = _MEMO.get(key)
-    if hit is not None and hit[0] is owner:
-        return hit[1]
+        if hit is not None and hit[0] is owner:
+            _MEMO.move_to_end(key)
+            return hit[1]
     made = make()
     with _MEMO_LOCK:
-        if len(_MEMO) > 1024:
-            _MEMO.clear()
         _MEMO[key] = (owner, made)
+        while len(_MEMO) > _MEMO_SIZE:  # the least recently used goes first
+            _MEMO.popitem(last=False)
     return made
 
 
@@ -142,75 +149,19 @@ def figure(builder: Callable[..., go.Figure], table: pl.DataFrame, *args, **kwar
     return _memo(key, table, lambda: builder(table, *args, **kwargs))
 
 
-# View models are pure and depend only on the dataset and the selection: cache them here, at the edge. As
-# resources, not data: every session gets the same (immutable) Polars frame, without pickling it per run,
-# and the same frame lets figure() below know a chart it has drawn before.
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _ranking(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views.equity_ranking(dataset(), list(slugs), choice)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _trend(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
-    return views.equity_trend(dataset(), list(slugs))
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _overview(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views.overview(dataset(), list(slugs), choice)
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _sources(figure_ids: tuple[str, ...], data_key: str) -> pl.DataFrame:
-    return views.sources_table(dataset(), list(figure_ids))
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _cost_split(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views_costs.cost_split(dataset(), list(slugs), choice)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _budget_use(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views_costs.budget_use(dataset(), list(slugs), choice)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _participants(slugs: tuple[str, ...], choice: str, per_insats: bool, data_key: str) -> pl.DataFrame:
-    return views_participants.participants(dataset(), list(slugs), choice, per_insats)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _outcomes(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views_participants.outcomes(dataset(), list(slugs), choice)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _hae(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
-    return views_hae.hae_table(dataset(), list(slugs))
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _history(slugs: tuple[str, ...], data_key: str) -> pl.DataFrame:
-    return views_participants.participant_history(dataset(), list(slugs))
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _cost_per(slugs: tuple[str, ...], choice: str, data_key: str) -> pl.DataFrame:
-    return views_participants.cost_per_participant(dataset(), list(slugs), choice)
-
-
-def participant_history(slugs: list[str]) -> pl.DataFrame:
-    return _history(tuple(slugs), _data_key())
-
-
-def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _cost_per(tuple(slugs), choice, _data_key())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _profile(slug: str, choice: str, data_key: str) -> dict[str, pl.DataFrame]:
+# View models are pure and depend only on the dataset and the selection: built once per dataset object and
+# arguments and shared by every session (the same immutable Polars frame, never pickled per run), which also lets
+# figure() above know a chart it has drawn before. Keyed on the dataset object itself, not on a text key: a new
+# dataset (a publication, a rebuilt folder) can never be answered from an old one. Cheaper per call than
+# st.cache_resource, which hashes its arguments and inspects the function's signature on every call.
+def _view(build: Callable, *args):
+    """``build(dataset, *args)`` once per dataset and arguments (lists are keyed as tuples)."""
     ds = dataset()
+    key = ("view", build.__module__, build.__qualname__, *(tuple(a) if isinstance(a, list) else a for a in args))
+    return _memo(key, ds, lambda: build(ds, *args))
+
+
+def _profile_parts(ds: Dataset, slug: str, choice: str) -> dict[str, pl.DataFrame]:
     year = views_profile.profile_year(ds, slug, choice)
     return {
         "keys": views_profile.key_numbers(ds, slug, choice),
@@ -219,73 +170,87 @@ def _profile(slug: str, choice: str, data_key: str) -> dict[str, pl.DataFrame]:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _sources_page(data_key: str) -> dict[str, pl.DataFrame]:
-    ds = dataset()
+def _sources_page_parts(ds: Dataset) -> dict[str, pl.DataFrame]:
     return {
         "documents": views_profile.document_contributions(ds),
         "history": views_profile.publication_history(ds),
     }
 
 
+def participant_history(slugs: list[str]) -> pl.DataFrame:
+    return _view(views_participants.participant_history, slugs)
+
+
+def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
+    return _view(views_participants.cost_per_participant, slugs, choice)
+
+
 def sources_page() -> dict[str, pl.DataFrame]:
     """The Källor page's document table and publication history (cached with the dataset)."""
-    return _sources_page(_data_key())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _findings(slugs: tuple[str, ...], checks: tuple[str, ...] | None, data_key: str) -> pl.DataFrame:
-    return views_profile.findings_table(dataset(), list(slugs), list(checks) if checks else None)
+    return _view(_sources_page_parts)
 
 
 def findings(slugs: list[str], checks: list[str] | None) -> pl.DataFrame:
-    return _findings(tuple(slugs), tuple(checks) if checks else None, _data_key())
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _all_figures(slug: str, query: str, data_key: str) -> pl.DataFrame:
-    return views_profile.all_figures(dataset(), slug, query)
+    return _view(views_profile.findings_table, slugs, checks or None)
 
 
 def profile(slug: str, choice: str) -> dict[str, pl.DataFrame]:
     """Key numbers, members' contributions and findings for one förbund (cached together)."""
-    return _profile(slug, choice, _data_key())
+    return _view(_profile_parts, slug, choice)
 
 
 def all_figures(slug: str, query: str) -> pl.DataFrame:
-    return _all_figures(slug, query, _data_key())
+    return _view(views_profile.all_figures, slug, query)
 
 
 def cost_split(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _cost_split(tuple(slugs), choice, _data_key())
+    return _view(views_costs.cost_split, slugs, choice)
+
+
+def mapping_rows(slug: str, year: int) -> pl.DataFrame:
+    return _view(views_costs.mapping_rows, slug, year)
 
 
 def budget_use(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _budget_use(tuple(slugs), choice, _data_key())
+    return _view(views_costs.budget_use, slugs, choice)
 
 
 def participants(slugs: list[str], choice: str, per_insats: bool = False) -> pl.DataFrame:
-    return _participants(tuple(slugs), choice, per_insats, _data_key())
+    return _view(views_participants.participants, slugs, choice, per_insats)
 
 
 def outcomes(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _outcomes(tuple(slugs), choice, _data_key())
+    return _view(views_participants.outcomes, slugs, choice)
 
 
 def hae(slugs: list[str]) -> pl.DataFrame:
-    return _hae(tuple(slugs), _data_key())
+    return _view(views_hae.hae_table, slugs)
 
 
 def equity_ranking(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _ranking(tuple(slugs), choice, _data_key())
+    return _view(views.equity_ranking, slugs, choice)
 
 
 def equity_trend(slugs: list[str]) -> pl.DataFrame:
-    return _trend(tuple(slugs), _data_key())
+    return _view(views.equity_trend, slugs)
 
 
 def overview(slugs: list[str], choice: str) -> pl.DataFrame:
-    return _overview(tuple(slugs), choice, _data_key())
+    return _view(views.overview, slugs, choice)
+
+
+def coverage_text() -> str:
+    return _view(views.coverage_text)
+
+
+def ceilings() -> dict:
+    return _view(views.ceilings)
+
+
+def plan_sentence(trend: pl.DataFrame, slug: str) -> str | None:
+    """The plan's sentence for one förbund of a cached trend (once per trend frame)."""
+    ceil = ceilings()[slug]
+    return _memo(("plan", slug), trend, lambda: views.plan_sentence(trend, slug, ceil))
 
 
 def fmt_unit(value: float | None, unit: str) -> str:
@@ -294,7 +259,7 @@ def fmt_unit(value: float | None, unit: str) -> str:
 
 
 def names() -> dict[str, str]:
-    return views.names(dataset())
+    return _view(views.names)
 
 
 def year_label(choice: str) -> str:
@@ -302,14 +267,13 @@ def year_label(choice: str) -> str:
 
 
 def url_specs(page: str) -> list[Param]:
-    return _url_specs(page, _data_key())
+    return _view(_url_specs, page)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _url_specs(page: str, data_key: str) -> list[Param]:
-    ds = dataset()
-    periods = list(hae_periods(_hae(tuple(names()), data_key)))
-    return shared_params(list(names()), views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS), periods)
+def _url_specs(ds: Dataset, page: str) -> list[Param]:
+    slugs = list(views.names(ds))
+    periods = list(hae_periods(_view(views_hae.hae_table, slugs)))
+    return shared_params(slugs, views.year_options(ds)) + page_params(page, list(views.OVERVIEW_SORTS), periods)
 
 
 def stop_page() -> None:
@@ -367,7 +331,7 @@ def write_url(page: str) -> None:
 def show_notices() -> None:
     for notice in st.session_state.get("_url_notices", []):
         st.warning(notice, icon=":material/link_off:")  # notices are escaped in lib.urlstate
-    problem = published.problem()
+    problem = published.problem(revision())
     if problem:
         st.info(
             f"Publicerade rapporter kan inte visas just nu ({problem}); jämförelsen visar de kurerade uppgifterna.",
@@ -377,9 +341,8 @@ def show_notices() -> None:
 
 def shared_controls() -> tuple[list[str], str]:
     """Förbund and year in the sidebar (their state comes from check_url, so no defaults here)."""
-    ds = dataset()
     nm = names()
-    years = [views.LATEST, *(str(y) for y in views.year_options(ds))]
+    years = [views.LATEST, *(str(y) for y in _view(views.year_options))]
     with st.sidebar:
         slugs = st.multiselect(
             "Förbund",
@@ -401,7 +364,7 @@ def shared_controls() -> tuple[list[str], str]:
                 "året står alltid vid förbundets namn."
             ),
         )
-        st.caption(views.coverage_text(ds))
+        st.caption(coverage_text())
     return slugs, choice
 
 
@@ -485,11 +448,15 @@ def chart_panel(
 
 def on_phone() -> bool:
     """A phone's browser (its user agent says so): charts then get names above bars and short values."""
-    try:
-        agent = st.context.headers.get("User-Agent", "") or ""
-    except Exception:  # no request (AppTest, bare mode)
-        return False
-    return bool(re.search(r"Mobi|iPhone|Android", agent))
+    known = st.session_state.get("_on_phone")
+    if known is None:  # a session keeps its browser: asked once
+        try:
+            agent = st.context.headers.get("User-Agent", "") or ""
+        except Exception:  # no request (AppTest, bare mode)
+            agent = ""
+        known = bool(re.search(r"Mobi|iPhone|Android", agent))
+        st.session_state["_on_phone"] = known
+    return known
 
 
 def slide_png(fig: go.Figure, title: str, subtitle: str, figure_ids: list[str], extra_source: str = "") -> bytes:
@@ -512,10 +479,15 @@ def period_text(choice: str) -> str:
 
 def equity_subtitle(slugs: list[str], choice: str) -> str:
     """ "Eget kapital vid årets slut mot taket (20 % av medlemsbidraget) · senaste årsredovisning per förbund …"."""
-    ceil = views.ceilings(dataset())
+    ceil = ceilings()
     pcts = sorted({ceil[s].pct for s in slugs if s in ceil})
     tak = f"taket ({' / '.join(fmt_pct(p, 0) for p in pcts)} av medlemsbidraget)" if pcts else "taket"
     return f"Eget kapital vid årets slut mot {tak} · {period_text(choice)}"
+
+
+def display(table: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
+    """``format_frame(table, kinds)``, once per (cached) table and kinds."""
+    return _memo(("display", repr(kinds)), table, lambda: format_frame(table, kinds))
 
 
 def show_table(df: pl.DataFrame, key: str, **kwargs) -> None:
@@ -524,12 +496,12 @@ def show_table(df: pl.DataFrame, key: str, **kwargs) -> None:
     if df.width > 4 and "column_config" not in kwargs:
         kwargs["column_config"] = {df.columns[0]: st.column_config.Column(pinned=True)}
     # As Arrow: Streamlit sends Arrow anyway, and would otherwise go through pandas to get there.
-    st.dataframe(present(df).to_arrow(), hide_index=True, key=key, **kwargs)
+    st.dataframe(_memo(("arrow",), df, lambda: present(df).to_arrow()), hide_index=True, key=key, **kwargs)
 
 
 def sources_panel(figure_ids: list[str], key: str) -> None:
     with st.expander("Källor"):
-        src = _sources(tuple(figure_ids), _data_key())
+        src = _view(views.sources_table, list(figure_ids))
         st.caption(
             "Varje tryckt uppgift bakom siffrorna ovan: dokument, sida (där den går att fastställa), rad i "
             "textversionen och etiketten som den står i rapporten. Härledda värden räknas fram ur dessa."
@@ -569,31 +541,28 @@ def scb() -> scb_cache.ScbData:
     return _scb(_scb_stamp())
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _scb_trend(slugs: tuple[str, ...], data_key: str, stamp: str) -> pl.DataFrame:
-    return views_scb.scb_trend(dataset(), _scb(stamp).data, list(slugs))
+def _scb_trend(ds: Dataset, stamp: str, slugs: list[str]) -> pl.DataFrame:
+    return views_scb.scb_trend(ds, _scb(stamp).data, slugs)
 
 
 def scb_trend(slugs: list[str]) -> pl.DataFrame:
-    return _scb_trend(tuple(slugs), _data_key(), _scb_stamp())
+    return _view(_scb_trend, _scb_stamp(), slugs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _report_vs_scb(slugs: tuple[str, ...], data_key: str, stamp: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return views_scb.report_vs_scb(dataset(), _scb(stamp).data, list(slugs))
+def _report_vs_scb(ds: Dataset, stamp: str, slugs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return views_scb.report_vs_scb(ds, _scb(stamp).data, slugs)
 
 
 def report_vs_scb(slugs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return _report_vs_scb(tuple(slugs), _data_key(), _scb_stamp())
+    return _view(_report_vs_scb, _scb_stamp(), slugs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_table(key: str, choice: str, data_key: str, stamp: str) -> tuple[pl.DataFrame, str]:
-    return views_map.map_table(dataset(), key, choice, _scb(stamp).data)
+def _map_table(ds: Dataset, stamp: str, key: str, choice: str) -> tuple[pl.DataFrame, str]:
+    return views_map.map_table(ds, key, choice, _scb(stamp).data)
 
 
 def map_table(key: str, choice: str) -> tuple[pl.DataFrame, str]:
-    return _map_table(key, choice, _data_key(), _scb_stamp())
+    return _view(_map_table, _scb_stamp(), key, choice)
 
 
 @st.cache_resource(show_spinner="Läser in kartan …")

@@ -94,9 +94,9 @@ def revision() -> str:
     return _revision(store_url())
 
 
-def problem() -> str:
-    """Why published reports cannot be shown now ('' when they can)."""
-    rev = revision()
+def problem(rev: str | None = None) -> str:
+    """Why published reports cannot be shown now ('' when they can); ``rev``: the revision already read."""
+    rev = revision() if rev is None else rev
     return rev.split(": ", 1)[1] if rev.startswith(UNAVAILABLE) else REJECTED.get(rev, "")
 
 
