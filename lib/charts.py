@@ -12,7 +12,6 @@ from lib.format import (
     CATEGORICAL,
     CEILING_LINE,
     MAP_BORDER,
-    MAP_NO_DATA,
     NBSP,
     OVER_CEILING,
     PLOTLY_SEPARATORS,
@@ -835,35 +834,54 @@ def map_chart(
     lan_geojson: dict,
     selected: tuple[str, ...] = (),
 ) -> go.Figure:
-    """Kommuner coloured by class (one trace per class, so the legend names each colour, "ingen uppgift" last),
-    län borders drawn over them; the hover names kommun, förbund, year and value; customdata[0] is the förbund's
-    slug (a click selects it). The kommuner of the ``selected`` förbund get a black outline."""
+    """Kommuner coloured by class, län borders drawn over them; the hover names kommun, förbund, year and value;
+    customdata[0] is the förbund's slug (a click selects it). The kommuner of the ``selected`` förbund get a black
+    outline.
+
+    One choropleth trace for all kommuner (the boundaries are sent once, not once per class: a figure per class
+    was 1,2 MB of JSON on every rerun), its classes as a stepped colour scale; the legend is one empty marker
+    trace per class, in order, "ingen uppgift" last, each with its count."""
     fig = go.Figure()
-    by_class = {c: table.filter(pl.col("Klass") == c) for c, _, _ in legend}
+    index = {label: i for i, (label, _, _) in enumerate(legend)}
+    n = len(legend)
+    scale = []
+    for i, (_, colour, _) in enumerate(legend):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    rows = list(table.iter_rows(named=True))
+    hover = [
+        f"<b>{safe(r['Kommun'])}</b> ({safe(r['Län'])})<br>"
+        + (f"{safe(r['Förbund'])}" if r["Förbund"] else "Inget förbund i datan")
+        + (f"<br>{r['År']}: {fmt_pct(r['Värde (%)'])}" if r["Värde (%)"] is not None else "<br>Ingen uppgift")
+        + (f"<br><i>{safe(r['Anmärkning'])}</i>" if r["Anmärkning"] else "")
+        for r in rows
+    ]
+    fig.add_trace(
+        go.Choropleth(
+            geojson=kommun_geojson,
+            locations=[r["kommun_kod"] for r in rows],
+            z=[index[r["Klass"]] for r in rows],
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            marker={"line": {"color": "white", "width": 0.4}},
+            customdata=[[r["slug"] or ""] for r in rows],
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="kommuner",
+        )
+    )
     for label, colour, count in legend:
-        part = by_class[label]
-        if part.height == 0:
-            continue
-        hover = [
-            f"<b>{safe(r['Kommun'])}</b> ({safe(r['Län'])})<br>"
-            + (f"{safe(r['Förbund'])}" if r["Förbund"] else "Inget förbund i datan")
-            + (f"<br>{r['År']}: {fmt_pct(r['Värde (%)'])}" if r["Värde (%)"] is not None else "<br>Ingen uppgift")
-            + (f"<br><i>{safe(r['Anmärkning'])}</i>" if r["Anmärkning"] else "")
-            for r in part.iter_rows(named=True)
-        ]
         fig.add_trace(
-            go.Choropleth(
-                geojson=kommun_geojson,
-                locations=part["kommun_kod"].to_list(),
-                z=[1] * part.height,
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                marker={"line": {"color": MAP_BORDER if colour == MAP_NO_DATA else "white", "width": 0.4}},
+            go.Scattergeo(
+                lon=[None],
+                lat=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": colour, "line": {"color": MAP_BORDER, "width": 1}},
                 name=f"{safe(label)} ({count})",
                 showlegend=True,
-                customdata=[[s or ""] for s in part["slug"].to_list()],
-                text=hover,
-                hovertemplate="%{text}<extra></extra>",
+                hoverinfo="skip",
             )
         )
     fig.add_trace(
@@ -879,16 +897,15 @@ def map_chart(
             name="län",
         )
     )
-    # The frame is the country's own box (GeoJSON bbox), so the map fills the width on a phone and the height on a
-    # screen; fitbounds alone keeps a square frame with Sweden small in the middle.
-    west, south, east, north = kommun_geojson.get("bbox") or (10.9, 55.3, 24.2, 69.1)
-    chosen = table.filter(pl.col("slug").is_in(list(selected))) if selected else table.clear()
-    if chosen.height:
+    chosen = [r["kommun_kod"] for r in rows if r["slug"] and r["slug"] in selected]
+    if chosen:
+        wanted = set(chosen)  # only their shapes, not the whole country again
+        subset = {"type": "FeatureCollection", "features": [f for f in kommun_geojson["features"] if f["id"] in wanted]}
         fig.add_trace(
             go.Choropleth(
-                geojson=kommun_geojson,
-                locations=chosen["kommun_kod"].to_list(),
-                z=[0] * chosen.height,
+                geojson=subset,
+                locations=chosen,
+                z=[0] * len(chosen),
                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                 showscale=False,
                 marker={"line": {"color": "#000000", "width": 2.2}},
@@ -897,6 +914,9 @@ def map_chart(
                 showlegend=True,
             )
         )
+    # The frame is the country's own box (GeoJSON bbox), so the map fills the width on a phone and the height on a
+    # screen; fitbounds alone keeps a square frame with Sweden small in the middle.
+    west, south, east, north = kommun_geojson.get("bbox") or (10.9, 55.3, 24.2, 69.1)
     fig.update_geos(
         fitbounds=False,
         visible=False,

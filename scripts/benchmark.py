@@ -54,6 +54,7 @@ PAGES = {
     "Helårsekvivalenter": ("pages/hae.py", {}),
     "Förbundsprofil (Sollefteå)": ("pages/profil.py", {"forbund": ["solleftea"]}),
     "Källor och datakvalitet": ("pages/kallor.py", {}),
+    "Sverigekarta": ("pages/karta.py", {}),
 }
 EMPTY = "import streamlit as st\nst.write('')\n"
 

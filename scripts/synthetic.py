@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lib.geo import kommuner  # noqa: E402
 from lib.registry import FORBUND_SLUGS, HAE_CATEGORIES, METRICS  # noqa: E402
 from lib.schema import SOURCE_COLUMNS  # noqa: E402
 
@@ -48,6 +49,21 @@ def generate(out: Path, n_forbund: int = 80, n_years: int = 10, seed: int = 1) -
     slugs = list(FORBUND_SLUGS) + [f"syntet-{i:02d}" for i in range(n_forbund - len(FORBUND_SLUGS))]
     last = 2024
     docs, registry, members = [], [], []
+    # Sweden's kommuner shared out in code order (neighbours together), so that the map shows 80 förbund.
+    names = kommuner()["kommun"].to_list()
+    per = len(names) // len(slugs)
+    for n, slug in enumerate(slugs):
+        for kommun in names[n * per : (n + 1) * per]:
+            members.append(
+                {
+                    "forbund": slug,
+                    "member": kommun,
+                    "kind": "kommun",
+                    "document": f"{slug}-ar-{last}",
+                    "line": "1",
+                    "label": kommun,
+                }
+            )
     for slug in slugs:
         doc = f"{slug}-ar-{last}"
         docs.append(

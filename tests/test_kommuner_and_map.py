@@ -205,22 +205,34 @@ def test_url_measures_match_the_registry():
     assert tuple(MEASURES) == MAP_MEASURE_IDS
 
 
-def test_selected_forbund_are_outlined(ds):
+def test_map_figure_classes_legend_and_outline(ds):
     from lib import charts
 
     table, _ = map_table(ds, "eget_kapital")
     legend = legend_counts(table, "eget_kapital")
-    kommun_geo = {"type": "FeatureCollection", "features": [], "bbox": [11.0, 55.3, 24.2, 69.0]}
+    kommun_geo = {
+        "type": "FeatureCollection",
+        "bbox": [11.0, 55.3, 24.2, 69.0],
+        "features": [{"type": "Feature", "id": c, "geometry": None} for c in ("1860", "1861", "1881", "1882", "2481")],
+    }
     lan_geo = {"type": "FeatureCollection", "features": []}
     plain = charts.map_chart(table, legend, kommun_geo, lan_geo)
-    assert [t.name for t in plain.data] == [
-        "10–20 % (4)",
-        "20–30 % (1)",
-        "över 30 % (15)",
-        "Ingen uppgift (270)",
-        "län",
+    kommuner = plain.data[0]
+    assert kommuner.type == "choropleth" and len(kommuner.locations) == 290
+    # The boundaries go into the figure once; classes are a stepped scale, the legend one marker per class.
+    assert sum(1 for t in plain.data if t.type == "choropleth" and t.geojson == kommun_geo) == 1
+    at = dict(zip(kommuner.locations, kommuner.z, strict=True))
+    assert (at["2481"], at["1881"], at["2283"], at["0114"]) == (3, 1, 2, 4)  # över 30 %, 10–20 %, 20–30 %, none
+    assert [(t.name, t.marker.color) for t in plain.data[1:6]] == [
+        ("högst 10 % (0)", "#542788"),
+        ("10–20 % (4)", "#8073AC"),
+        ("20–30 % (1)", "#FDB863"),
+        ("över 30 % (15)", "#E66101"),
+        ("Ingen uppgift (270)", "#F0F0F0"),
     ]
+    colour_of_z = {round(lo * 5): c for (lo, c), _ in zip(kommuner.colorscale[::2], range(5), strict=True)}
+    assert colour_of_z == {0: "#542788", 1: "#8073AC", 2: "#FDB863", 3: "#E66101", 4: "#F0F0F0"}
     outlined = charts.map_chart(table, legend, kommun_geo, lan_geo, selected=("sydnarke",))
     last = outlined.data[-1]
     assert last.name == "Valt förbund (svart kant)" and list(last.locations) == ["1860", "1861", "1881", "1882"]
-    assert [t.colorscale[0][1] for t in plain.data[:4]] == ["#8073AC", "#FDB863", "#E66101", "#F0F0F0"]
+    assert [f["id"] for f in last.geojson["features"]] == ["1860", "1861", "1881", "1882"]
