@@ -128,7 +128,8 @@ if common.require_forbund(slugs):
         )
 
     with st.expander("Taket och dess källa"):
+        sources = common.ceiling_sources()
         for slug in slugs:
             c = ceil[slug]
             st.markdown(rf"**{escape_markdown(common.names()[slug])}**: {c.pct:g} % av {escape_markdown(c.basis)}\.")
-            st.caption(escape_markdown(c.source(ds), 500))
+            st.caption(escape_markdown(sources[slug], 500))

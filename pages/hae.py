@@ -28,7 +28,8 @@ st.caption(
 )
 if common.require_forbund(slugs):
     table = common.hae(slugs)
-    without = [common.names()[s] for s in slugs if s not in set(table["slug"].to_list())]
+    having = set(table["slug"].to_list())
+    without = [common.names()[s] for s in slugs if s not in having]
     for name in without:
         st.info(f"Rapporten för {escape_markdown(name)} innehåller inga helårsekvivalenter.")
     if table.height:
@@ -79,7 +80,7 @@ if common.require_forbund(slugs):
                 subtitle="Andel av befolkningen per medlemskommun och Riket (SCB:s uppgift i rapporten)",
                 key=f"hae_share_{slug}",
             )
-            change = hae_change(part)
+            change = common.part(part, ("change",), hae_change)
             if change.height:
                 st.markdown("**Förändring mellan perioderna**")
                 common.show_table(
@@ -104,13 +105,12 @@ if common.require_forbund(slugs):
             ("period", period),
             lambda t: t.filter((pl.col("period_key") == period) & (pl.col("Kommun") != "Riket")),
         )
+        in_period = common.part(table, ("period_all", period), lambda t: t.filter(pl.col("period_key") == period))
         common.chart_panel(
             common.figure(charts.hae_categories_chart, chosen, cats),
-            table.filter(pl.col("period_key") == period).select(
-                "Förbund", "Kommun", "Period", *[f"{c} (HÅE)" for c in cats], "Totalt (HÅE)"
-            ),
+            in_period.select("Förbund", "Kommun", "Period", *[f"{c} (HÅE)" for c in cats], "Totalt (HÅE)"),
             common.display(
-                table.filter(pl.col("period_key") == period),
+                in_period,
                 {"Kommun": "text", **{f"{c} (HÅE)": "int" for c in cats}, "Totalt (HÅE)": "int"},
             ),
             [f for x in chosen["figure_ids"].to_list() for f in x],

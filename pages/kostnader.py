@@ -39,10 +39,14 @@ if common.require_forbund(slugs):
         ids = [f for x in split["figure_ids"].to_list() for f in x]
         cats = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS]
         display = common.display(
-            split.with_columns(
-                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                    "Förbund (år)"
-                )
+            common.part(
+                split,
+                ("labelled",),
+                lambda t: t.with_columns(
+                    pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                        "Förbund (år)"
+                    )
+                ),
             ),
             {
                 "Förbund (år)": "text",
@@ -72,7 +76,7 @@ if common.require_forbund(slugs):
             )
 
         st.subheader("Administrationens andel")
-        known = split.filter(pl.col("Administration (%)").is_not_null())
+        known = common.part(split, ("known",), lambda t: t.filter(pl.col("Administration (%)").is_not_null()))
         if known.height:
             common.chart_panel(
                 common.figure(charts.admin_share_chart, split),

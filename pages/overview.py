@@ -79,26 +79,33 @@ if common.require_forbund(slugs):
             "avvikelser": "Antal avvikelser",
         }.get,
     )
-    table = views.sort_overview(table, sort)
+    table = common.part(table, ("sort", sort), lambda t: views.sort_overview(t, sort))
     display = common.display(
-        table.with_columns(
-            pl.when(pl.col("Över taket")).then(pl.lit("⚠ över taket")).otherwise(pl.lit("under taket")).alias("Tak"),
-            pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                "Förbund (år)"
-            ),
-            pl.when(pl.col("Deltagare, anm.").is_not_null())
-            .then(
-                pl.concat_str(
-                    pl.col("Deltagare, anm."), pl.lit(" "), pl.col("Deltagare").cast(pl.Int64).cast(pl.String)
+        common.part(
+            table,
+            ("labelled",),
+            lambda t: t.with_columns(
+                pl.when(pl.col("Över taket"))
+                .then(pl.lit("⚠ över taket"))
+                .otherwise(pl.lit("under taket"))
+                .alias("Tak"),
+                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                    "Förbund (år)"
+                ),
+                pl.when(pl.col("Deltagare, anm.").is_not_null())
+                .then(
+                    pl.concat_str(
+                        pl.col("Deltagare, anm."), pl.lit(" "), pl.col("Deltagare").cast(pl.Int64).cast(pl.String)
+                    )
                 )
-            )
-            .otherwise(pl.col("Deltagare").cast(pl.Int64).cast(pl.String))
-            .alias("Deltagare (antal)"),
-            pl.concat_str(
-                pl.col("Utfall andel (%)").round(1).cast(pl.String).str.replace(".", ",", literal=True),
-                pl.lit(" % "),
-                pl.col("Utfallets definition"),
-            ).alias("Utfall för avslutade"),
+                .otherwise(pl.col("Deltagare").cast(pl.Int64).cast(pl.String))
+                .alias("Deltagare (antal)"),
+                pl.concat_str(
+                    pl.col("Utfall andel (%)").round(1).cast(pl.String).str.replace(".", ",", literal=True),
+                    pl.lit(" % "),
+                    pl.col("Utfallets definition"),
+                ).alias("Utfall för avslutade"),
+            ),
         ),
         {  # the key numbers first: on a phone they are the columns in view
             "Förbund (år)": "text",

@@ -247,6 +247,15 @@ def ceilings() -> dict:
     return _view(views.ceilings)
 
 
+def _ceiling_sources(ds: Dataset) -> dict[str, str]:
+    return {slug: c.source(ds) for slug, c in views.ceilings(ds).items()}
+
+
+def ceiling_sources() -> dict[str, str]:
+    """Each förbund's ceiling as its report prints it, with document and line (once per dataset)."""
+    return _view(_ceiling_sources)
+
+
 def plan_sentence(trend: pl.DataFrame, slug: str) -> str | None:
     """The plan's sentence for one förbund of a cached trend (once per trend frame)."""
     ceil = ceilings()[slug]
