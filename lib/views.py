@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import polars as pl
 
@@ -20,10 +22,23 @@ def names(ds: Dataset) -> dict[str, str]:
     return dict(zip(ds.forbund["forbund"], ds.forbund["short_name"], strict=True))
 
 
-def latest_years(ds: Dataset) -> dict[str, int]:
-    """Each förbund's latest annual report year."""
-    docs = ds.documents.filter(pl.col("type") == "årsredovisning")
-    return {r["forbund"]: r["year"] for r in docs.group_by("forbund").agg(pl.max("year")).iter_rows(named=True)}
+_LATEST: dict[int, tuple[pl.DataFrame, Mapping[str, int]]] = {}
+
+
+def latest_years(ds: Dataset) -> Mapping[str, int]:
+    """Each förbund's latest annual report year (once per documents table: views ask for it per förbund)."""
+    docs = ds.documents
+    hit = _LATEST.get(id(docs))
+    if hit is not None and hit[0] is docs:
+        return hit[1]
+    reports = docs.filter(pl.col("type") == "årsredovisning")
+    latest = MappingProxyType(  # read-only: every caller shares it
+        {r["forbund"]: r["year"] for r in reports.group_by("forbund").agg(pl.max("year")).iter_rows(named=True)}
+    )
+    if len(_LATEST) > 16:
+        _LATEST.clear()
+    _LATEST[id(docs)] = (docs, latest)  # the frame is kept so its id cannot be reused while cached
+    return latest
 
 
 def year_options(ds: Dataset) -> list[int]:

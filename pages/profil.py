@@ -13,7 +13,7 @@ from lib import charts
 from lib.briefing import briefing_unavailable, build_briefing
 from lib.downloads import file_stem
 from lib.format import escape_markdown, md_label
-from lib.views_profile import peer, profile_year
+from lib.views_profile import profile_year
 from ui import common
 
 ds = common.dataset()
@@ -64,7 +64,7 @@ st.download_button(
 st.subheader(f"Nyckeltal {year}")
 tables = common.profile(slug, choice)
 keys = tables["keys"]
-buddy = peer(ds, slug, choice)
+buddy = common.peer(slug, choice)
 units = dict(zip(keys["Mått"], keys["Enhet"], strict=True))
 display = pl.DataFrame(
     {

@@ -59,6 +59,29 @@ PAGES = {
 EMPTY = "import streamlit as st\nst.write('')\n"
 
 
+def interleaved(makes: list, runs: int) -> tuple[tuple[float, float], tuple[float, ...]]:
+    """First runs of the first and last app, and the median rerun of each, the reruns taken in turn (page,
+    floor, whole floor, page, …): this machine's speed drifts by tens of per cent over a minute, and taking
+    them in turn puts the drift on all of them alike."""
+    tests, firsts = [], []
+    for make in makes:
+        at = make()
+        SCRIPTS.clear()
+        PagesManager.uses_pages_directory = None
+        start = time.perf_counter()
+        at.run()
+        firsts.append(time.perf_counter() - start)
+        tests.append(at)
+    times: list[list[float]] = [[] for _ in tests]
+    for _ in range(runs):
+        for at, out in zip(tests, times, strict=True):
+            start = time.perf_counter()
+            at.run()
+            out.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+    return (firsts[0], firsts[-1]), tuple(statistics.median(t) for t in times)
+
+
 def timed(make, runs: int, first: list | None = None) -> list[float]:
     at = make()
     SCRIPTS.clear()
@@ -240,14 +263,12 @@ def main() -> None:
         f"{'kvot':>5} {'hela golvet':>11} {'kvot':>5} {'mot tom':>7}"
     )
     for name, (page, params) in PAGES.items():
-        first: list[float] = []
         make = app(page, params)
-        med = statistics.median(timed(make, args.runs, first))
-        floor = statistics.median(timed(floor_of(make), args.runs))
-        whole_first: list[float] = []
-        whole = statistics.median(timed(floor_of(make, whole=True), args.runs, whole_first))
+        (first, whole_first), (med, floor, whole) = interleaved(
+            [make, floor_of(make), floor_of(make, whole=True)], args.runs
+        )
         print(
-            f"{name:36} {first[0] * 1000:9.0f} {whole_first[0] * 1000:11.0f} {first[0] / whole_first[0]:5.2f} "
+            f"{name:36} {first * 1000:9.0f} {whole_first * 1000:11.0f} {first / whole_first:5.2f} "
             f"{med * 1000:9.1f} {floor * 1000:7.1f} {med / floor:5.2f} {whole * 1000:11.1f} {med / whole:5.2f} "
             f"{med / base:7.1f}"
         )

@@ -199,6 +199,10 @@ def profile(slug: str, choice: str) -> dict[str, pl.DataFrame]:
     return _view(_profile_parts, slug, choice)
 
 
+def peer(slug: str, choice: str) -> str | None:
+    return _view(views_profile.peer, slug, choice)
+
+
 def all_figures(slug: str, query: str) -> pl.DataFrame:
     return _view(views_profile.all_figures, slug, query)
 
