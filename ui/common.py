@@ -154,9 +154,25 @@ def figure(builder: Callable[..., go.Figure], table: pl.DataFrame, *args, **kwar
 # figure() above know a chart it has drawn before. Keyed on the dataset object itself, not on a text key: a new
 # dataset (a publication, a rebuilt folder) can never be answered from an old one. Cheaper per call than
 # st.cache_resource, which hashes its arguments and inspects the function's signature on every call.
+_RECENT_DATASETS: list[Dataset] = []  # the views of at most two datasets are kept (as _dataset keeps two)
+
+
+def _forget_old_datasets(ds: Dataset) -> None:
+    """A new dataset (a publication): drop the views of all but the two latest, so that old datasets are freed."""
+    with _MEMO_LOCK:
+        if any(d is ds for d in _RECENT_DATASETS):
+            return
+        _RECENT_DATASETS.append(ds)
+        while len(_RECENT_DATASETS) > 2:
+            old = _RECENT_DATASETS.pop(0)
+            for key in [k for k, (owner, _) in _MEMO.items() if owner is old]:
+                del _MEMO[key]
+
+
 def _view(build: Callable, *args):
     """``build(dataset, *args)`` once per dataset and arguments (lists are keyed as tuples)."""
     ds = dataset()
+    _forget_old_datasets(ds)
     key = ("view", build.__module__, build.__qualname__, *(tuple(a) if isinstance(a, list) else a for a in args))
     return _memo(key, ds, lambda: build(ds, *args))
 
