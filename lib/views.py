@@ -506,3 +506,34 @@ OVERVIEW_SORTS = {
 def sort_overview(df: pl.DataFrame, key: str) -> pl.DataFrame:
     column, descending = OVERVIEW_SORTS.get(key, OVERVIEW_SORTS["andel"])
     return df.sort(column, descending=descending, nulls_last=True)
+
+
+CHART_CAP = 10  # a chart over many förbund shows the highest and the lowest this many; the table shows all
+
+
+def capped(df: pl.DataFrame, by: str, n: int = CHART_CAP) -> pl.DataFrame:
+    """The rows of the ``n`` förbund with the highest and the ``n`` with the lowest ``by`` (all of a förbund's rows
+    together; förbund without a value last), or all rows when there are at most 2n förbund: 80 bars are not
+    readable, the extremes are what a spot check looks for, and the table keeps every förbund."""
+    order = (
+        df.group_by("slug", maintain_order=True)
+        .agg(pl.col(by).max().alias("_v"))
+        .sort("_v", descending=True, nulls_last=True)["slug"]
+        .to_list()
+    )
+    if len(order) <= 2 * n:
+        return df
+    valued = [s for s in order if s in set(df.filter(pl.col(by).is_not_null())["slug"].to_list())]
+    keep = set(valued[:n]) | set(valued[-n:]) if len(valued) > 2 * n else set(order[: 2 * n])
+    return df.filter(pl.col("slug").is_in(list(keep)))
+
+
+def hidden_text(df: pl.DataFrame, shown: pl.DataFrame, what: str) -> str:
+    """ "Diagrammet visar de 10 högsta och 10 lägsta av 80 förbund (andel); alla står i tabellen." or ""."""
+    total, drawn = df["slug"].n_unique(), shown["slug"].n_unique()
+    if drawn == total:
+        return ""
+    return (
+        f"Diagrammet visar de {drawn // 2} högsta och {drawn - drawn // 2} lägsta av {total} förbund ({what}); "
+        "alla står i tabellen under diagrammet."
+    )

@@ -6,7 +6,7 @@ ensure_router()  # see ui/boot.py
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, views
 from lib.downloads import file_stem
 from ui import common
 
@@ -37,7 +37,7 @@ if common.require_forbund(slugs):
     else:
         st.subheader("Deltagare per förbund")
         common.chart_panel(
-            common.figure(charts.participants_chart, people),
+            common.figure(charts.participants_chart, common.capped(people, "Deltagare")),
             people.drop("slug", "figure_ids"),
             common.display(people, KINDS),
             [f for x in people["figure_ids"].to_list() for f in x],
@@ -46,6 +46,8 @@ if common.require_forbund(slugs):
             subtitle=f"Personer i de individinriktade insatserna · {common.period_text(choice)}",
             key="people",
         )
+        if note := views.hidden_text(people, common.capped(people, "Deltagare"), "antal deltagare"):
+            st.caption(note)
     per = common.participants(slugs, choice, per_insats=True)
     if per.height:
         st.subheader("Deltagare per insats")
@@ -88,7 +90,7 @@ if common.require_forbund(slugs):
         st.info("Rapporterna för de valda förbunden och året redovisar inget resultat för avslutade deltagare.")
     else:
         common.chart_panel(
-            common.figure(charts.outcomes_chart, results),
+            common.figure(charts.outcomes_chart, common.capped(results, "Andel (%)")),
             results.drop("slug", "figure_ids"),
             common.display(
                 results,
@@ -110,6 +112,8 @@ if common.require_forbund(slugs):
             subtitle=f"Andel av de avslutade, med varje förbunds egen definition · {common.period_text(choice)}",
             key="outcomes",
         )
+        if note := views.hidden_text(results, common.capped(results, "Andel (%)"), "andel till utfallet"):
+            st.caption(note)
 
     cost = common.cost_per_participant(slugs, choice)
     if cost.height:

@@ -8,7 +8,7 @@ ensure_router()  # see ui/boot.py
 import polars as pl
 import streamlit as st
 
-from lib import charts
+from lib import charts, views
 from lib.downloads import file_stem
 from lib.format import escape_markdown
 from lib.urlstate import VIEW_OPTIONS
@@ -43,14 +43,15 @@ if common.require_forbund(slugs):
         st.info(f"Det finns inga uppgifter om eget kapital för de valda förbunden ({year_text}).")
     else:
         ids = [f for x in ranking["figure_ids"].to_list() for f in x]
+        drawn = common.capped(ranking, "Andel (%)")
         table = ranking.drop("slug", "figure_ids")
         if view == "andel":
             st.subheader("Andel av medlemsbidraget")
-            fig = common.figure(charts.equity_ranking_chart, ranking)
+            fig = common.figure(charts.equity_ranking_chart, drawn)
             stem = file_stem("eget-kapital-andel", *(slugs if len(slugs) == 1 else []), choice)
         else:
             st.subheader("Eget kapital och taket i kronor")
-            fig = common.figure(charts.equity_kronor_chart, ranking)
+            fig = common.figure(charts.equity_kronor_chart, drawn)
             stem = file_stem("eget-kapital-kronor", *(slugs if len(slugs) == 1 else []), choice)
         display = common.display(
             table.with_columns(
@@ -81,6 +82,8 @@ if common.require_forbund(slugs):
             subtitle=common.equity_subtitle(slugs, choice),
             key="ranking",
         )
+        if note := views.hidden_text(ranking, drawn, "eget kapitalets andel"):
+            st.caption(note)
         flagged = ranking.filter(pl.col("Avvikelser").is_not_null())
         for row in flagged.iter_rows(named=True):
             st.warning(
@@ -93,8 +96,16 @@ if common.require_forbund(slugs):
     if trend.height == 0:
         st.info("Inga år med uppgifter om eget kapital för de valda förbunden.")
     else:
-        fig = common.figure(charts.equity_trend_chart, trend, {s: ceil[s].pct for s in slugs})
-        for slug in slugs:
+        # With many förbund the trend draws those of the ranking above (the highest and lowest shares).
+        drawn_slugs = tuple(common.capped(ranking, "Andel (%)")["slug"].to_list()) if ranking.height else tuple(slugs)
+        if len(set(drawn_slugs)) < trend["slug"].n_unique():
+            trend_drawn = common.part(
+                trend, ("drawn", drawn_slugs), lambda t: t.filter(pl.col("slug").is_in(drawn_slugs))
+            )
+        else:
+            trend_drawn = trend
+        fig = common.figure(charts.equity_trend_chart, trend_drawn, {s: ceil[s].pct for s in slugs})
+        for slug in dict.fromkeys(trend_drawn["slug"].to_list()):
             sentence = common.plan_sentence(trend, slug)
             if sentence:
                 st.markdown(f"**{escape_markdown(sentence, 500)}**")
@@ -120,6 +131,8 @@ if common.require_forbund(slugs):
             subtitle="Andel av årets medlemsbidrag; streckat: verksamhetsplanens budget och plan",
             key="trend",
         )
+        if note := views.hidden_text(trend, trend_drawn, "samma som i rangordningen ovan"):
+            st.caption(note)
         st.caption(
             "Fylld punkt: uträknad ur tryckta siffror för året. Ofylld punkt: härledd, t.ex. eget kapital för "
             "tidigare år "

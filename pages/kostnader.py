@@ -7,7 +7,7 @@ ensure_router()  # see ui/boot.py
 import polars as pl
 import streamlit as st
 
-from lib import charts
+from lib import charts, views
 from lib.downloads import file_stem
 from lib.format import escape_markdown, md_label
 from lib.urlstate import COST_VIEW_OPTIONS
@@ -58,7 +58,7 @@ if common.require_forbund(slugs):
             },
         )
         common.chart_panel(
-            common.figure(charts.cost_split_chart, split, mode),
+            common.figure(charts.cost_split_chart, common.capped(split, "Administration (%)"), mode),
             split.drop("slug", "figure_ids"),
             display,
             ids,
@@ -68,6 +68,8 @@ if common.require_forbund(slugs):
             + f" av verksamhetens kostnader · {common.period_text(choice)}",
             key="split",
         )
+        if note := views.hidden_text(split, common.capped(split, "Administration (%)"), "administrationens andel"):
+            st.caption(note)
         unknown = split.filter(pl.col("Administration (kr)").is_null())["Förbund"].to_list()
         if unknown:
             st.caption(
@@ -79,7 +81,7 @@ if common.require_forbund(slugs):
         known = common.part(split, ("known",), lambda t: t.filter(pl.col("Administration (%)").is_not_null()))
         if known.height:
             common.chart_panel(
-                common.figure(charts.admin_share_chart, split),
+                common.figure(charts.admin_share_chart, common.capped(split, "Administration (%)")),
                 known.select(
                     "Förbund",
                     "År",
@@ -104,6 +106,8 @@ if common.require_forbund(slugs):
                 subtitle=common.period_text(choice).capitalize(),
                 key="admin",
             )
+            if note := views.hidden_text(split, common.capped(split, "Administration (%)"), "administrationens andel"):
+                st.caption(note)
 
         st.subheader("Så har raderna i rapporten fördelats")
         mapping_kinds = {

@@ -43,7 +43,7 @@ if common.require_forbund(slugs):
     if ranking.height:
         st.subheader("Eget kapital i andel av medlemsbidraget")
         common.chart_panel(
-            common.figure(charts.equity_ranking_chart, ranking),
+            common.figure(charts.equity_ranking_chart, common.capped(ranking, "Andel (%)")),
             ranking.drop("slug", "figure_ids"),
             common.display(
                 ranking,
@@ -63,6 +63,8 @@ if common.require_forbund(slugs):
             subtitle=common.equity_subtitle(slugs, choice),
             key="overview_ranking",
         )
+        if note := views.hidden_text(ranking, common.capped(ranking, "Andel (%)"), "eget kapitalets andel"):
+            st.caption(note)
 
     st.subheader("Nyckeltal per förbund")
     sort = st.selectbox(

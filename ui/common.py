@@ -263,6 +263,11 @@ def coverage_text() -> str:
     return _view(views.coverage_text)
 
 
+def capped(table: pl.DataFrame, by: str) -> pl.DataFrame:
+    """The förbund a chart over many draws (views.capped), once per cached table."""
+    return part(table, ("capped", by), lambda t: views.capped(t, by))
+
+
 def ceilings() -> dict:
     return _view(views.ceilings)
 
