@@ -249,7 +249,9 @@ def for_phone(fig: go.Figure) -> go.Figure:
     top = max([*ends.values(), 0])
     if longest and top > 0:
         room = min(0.65, (longest * PHONE_CHAR_PX + 16) / PHONE_PLOT_PX)
-        out.for_each_xaxis(lambda ax: ax.update(range=[0, top / (1 - room)]) if ax.range is not None else None)
+        out.for_each_xaxis(
+            lambda ax: ax.update(range=[min(ax.range[0], 0), top / (1 - room)]) if ax.range is not None else None
+        )
     row, gap = 58, 0.55
     count = sum(len(c) for c in axes.values())
     margin_t, margin_b = out.layout.margin.t or 30, 45 + legend_px
@@ -340,13 +342,16 @@ def equity_ranking_chart(df: pl.DataFrame) -> go.Figure:
     _ceiling_lines(fig, ceilings, horizontal=True)
     top = max([r["Andel (%)"] for r in rows] + ceilings + [0])
     longest = max([len(excess_text(r)) for r in rows] + [8])
-    # Room for the value labels beyond the longest bar; ticks only where there are bars.
-    step = 10 if top <= 100 else 20
+    # Room for the value labels beyond the longest bar; ticks only where there are bars. A negative eget kapital
+    # (a deficit) is drawn to the left of zero, never cut off.
+    low = min([r["Andel (%)"] for r in rows] + [0])
+    step = 10 if top - low <= 100 else 20 if top - low <= 300 else 50
+    first_tick = int(low // step) * step
     fig.update_xaxes(
         title=None,
         ticksuffix=" %",
-        range=[0, top * (1.1 + longest / 45) + 5],
-        tickvals=(ticks := list(range(0, int(top // step + 1) * step + 1, step))),
+        range=[low * 1.05 if low < 0 else 0, top * (1.1 + longest / 45) + 5],
+        tickvals=(ticks := list(range(first_tick, int(top // step + 1) * step + 1, step))),
         ticktext=[fmt_pct(t, 0) for t in ticks],
     )
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=order)
