@@ -471,8 +471,9 @@ def equity_kronor_chart(df: pl.DataFrame) -> go.Figure:
         ],
     )
     top = max([*ends, 1])
+    low = min([*within, 0])  # a negative eget kapital (a deficit) is drawn left of zero
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title="kr", tickformat=",.0f", range=[0, top * 1.55])
+    fig.update_xaxes(title="kr", tickformat=",.0f", range=[low * 1.05, top * 1.55])
     fig.update_yaxes(title=None)
     return style(fig, height=max(260, 90 + 60 * len(rows)))
 
