@@ -10,9 +10,10 @@ import polars as pl
 from lib import geo
 from lib.data import Dataset
 from lib.format import MAP_DIVERGING, MAP_NO_DATA, MAP_SEQUENTIAL, fmt_decimal
-from lib.views import LATEST, names, resolve_year
+from lib.views import LATEST, equity_ranking, names, resolve_year
 from lib.views_costs import cost_split
 from lib.views_participants import outcomes
+from lib.views_scb import yearly_shares
 
 NO_DATA = "Ingen uppgift"
 
@@ -94,8 +95,6 @@ def _forbund_values(ds: Dataset, key: str, choice: str) -> dict[str, tuple]:
     slugs = list(names(ds))
     out: dict[str, tuple] = {}
     if key == "eget_kapital":
-        from lib.views import equity_ranking
-
         for r in equity_ranking(ds, slugs, choice).iter_rows(named=True):
             over = " (över taket)" if r["Över taket"] else ""
             out[r["slug"]] = (r["År"], r["Andel (%)"], f"taket {fmt_decimal(r['Tak (%)'], 0)} %{over}", r["figure_ids"])
@@ -179,7 +178,7 @@ def _scb_values(scb: pl.DataFrame | None, choice: str) -> tuple[dict[str, float]
     """kommun_kod → SCB's share (stated, else computed) for the chosen year; 20–64 where SCB has it."""
     if scb is None or scb.height == 0:
         return {}, None, ""
-    y = scb.filter(pl.col("month").is_null() & (pl.col("kommun_kod") != geo.RIKET_CODE))
+    y = yearly_shares(scb).filter(pl.col("kommun_kod") != geo.RIKET_CODE)
     years = sorted(set(y["year"].to_list()))
     year = years[-1] if choice == LATEST else int(choice)
     y = y.filter(pl.col("year") == year)
@@ -187,17 +186,8 @@ def _scb_values(scb: pl.DataFrame | None, choice: str) -> tuple[dict[str, float]
     if not bands:
         return {}, year, ""
     band = "20–64" if "20–64" in bands else bands[0]
-    w = y.filter(pl.col("age_band") == band).pivot(
-        on="metric", index="kommun_kod", values="value", aggregate_function="first"
-    )
-    out = {}
-    for r in w.iter_rows(named=True):
-        share = r.get("hae_andel")
-        if share is None and r.get("hae_totalt") is not None and r.get("folkmangd"):
-            share = 100 * r["hae_totalt"] / r["folkmangd"]
-        if share is not None:
-            out[r["kommun_kod"]] = share
-    return out, year, band
+    chosen = y.filter((pl.col("age_band") == band) & pl.col("share").is_not_null())
+    return dict(zip(chosen["kommun_kod"].to_list(), chosen["share"].to_list(), strict=True)), year, band
 
 
 def legend_counts(table: pl.DataFrame, key: str) -> list[tuple[str, str, int]]:

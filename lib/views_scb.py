@@ -27,11 +27,21 @@ TREND_COLUMNS = {
 }
 
 
-def _yearly(scb: pl.DataFrame) -> pl.DataFrame:
-    """kommun_kod, region, year, age_band → hae_totalt, folkmangd, SCB's hae_andel (yearly rows only)."""
+def yearly_shares(scb: pl.DataFrame) -> pl.DataFrame:
+    """One row per kommun (or Riket), year and age band (yearly values only): hae_totalt, folkmangd, SCB's
+    hae_andel, and ``share``: SCB's share where it states one, else computed from its counts
+    (``share_computed``)."""
     y = scb.filter(pl.col("month").is_null() & pl.col("metric").is_in(["hae_totalt", "folkmangd", "hae_andel"]))
-    return y.pivot(
+    wide = y.pivot(
         on="metric", index=["kommun_kod", "region", "year", "age_band"], values="value", aggregate_function="first"
+    )
+    for col in ("hae_totalt", "folkmangd", "hae_andel"):
+        if col not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(col))
+    computed = pl.when(pl.col("folkmangd") > 0).then(100 * pl.col("hae_totalt") / pl.col("folkmangd"))
+    return wide.with_columns(
+        pl.coalesce(pl.col("hae_andel"), computed).alias("share"),
+        (pl.col("hae_andel").is_null() & computed.is_not_null()).alias("share_computed"),
     )
 
 
@@ -41,10 +51,7 @@ def scb_trend(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> pl.DataFrame:
     if scb.height == 0:
         return pl.DataFrame(schema=TREND_COLUMNS)
     nm = names(ds)
-    wide = _yearly(scb)
-    for col in ("hae_totalt", "folkmangd", "hae_andel"):
-        if col not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(col))
+    wide = yearly_shares(scb)
     rows = []
     for slug in slugs:
         members = ds.kommuner.filter(pl.col("forbund") == slug)
@@ -53,10 +60,6 @@ def scb_trend(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> pl.DataFrame:
             continue
         mine = wide.filter(pl.col("kommun_kod").is_in([*codes, geo.RIKET_CODE]))
         for r in mine.iter_rows(named=True):
-            stated = r["hae_andel"]
-            computed = (
-                100 * r["hae_totalt"] / r["folkmangd"] if r["hae_totalt"] is not None and r["folkmangd"] else None
-            )
             rows.append(
                 {
                     "Förbund": nm[slug],
@@ -65,13 +68,13 @@ def scb_trend(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> pl.DataFrame:
                     "kommun_kod": r["kommun_kod"],
                     "År": r["year"],
                     "Åldersgrupp": r["age_band"],
-                    "Andel (%)": stated if stated is not None else computed,
+                    "Andel (%)": r["share"],
                     "HÅE": r["hae_totalt"],
                     "Folkmängd": r["folkmangd"],
-                    "Beräknad": stated is None and computed is not None,
-                    "Anmärkning": None
-                    if stated is not None
-                    else ("beräknad ur SCB:s antal" if computed is not None else "SCB redovisar inget värde"),
+                    "Beräknad": r["share_computed"],
+                    "Anmärkning": "beräknad ur SCB:s antal"
+                    if r["share_computed"]
+                    else (None if r["share"] is not None else "SCB redovisar inget värde"),
                 }
             )
         kommuner_only = mine.filter(pl.col("kommun_kod") != geo.RIKET_CODE)
@@ -135,7 +138,7 @@ def report_vs_scb(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> tuple[pl.
     )
     if f.height == 0:
         return pl.DataFrame(schema=COMPARE_COLUMNS), pl.DataFrame(schema=FINDINGS_SCHEMA)
-    wide = _yearly(scb) if scb.height else None
+    wide = yearly_shares(scb) if scb.height else None
     rows, findings = [], []
     for r in f.sort("forbund", "year", "kommun", "metric").iter_rows(named=True):
         label, tol = COMPARED[r["metric"]]
@@ -152,7 +155,7 @@ def report_vs_scb(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> tuple[pl.
             hit = wide.filter(
                 (pl.col("kommun_kod") == code) & (pl.col("year") == r["year"]) & (pl.col("age_band") == r["age_band"])
             )
-            scb_value = hit[r["metric"]][0] if hit.height and r["metric"] in hit.columns else None
+            scb_value = hit[r["metric"]][0] if hit.height else None
             if scb_value is None:
                 verdict = "SCB redovisar inget värde"
             elif abs(scb_value - r["value"]) <= tol:
