@@ -38,10 +38,7 @@ table, period = common.map_table(key, choice)
 
 def _pick() -> None:
     """A click on a kommun selects its förbund in the shared menu (and so in the link)."""
-    event = st.session_state.get("karta_chart")
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
-    if not points and event is not None:
-        points = getattr(getattr(event, "selection", None), "points", []) or []
+    points = (st.session_state.get("karta_chart") or {}).get("selection", {}).get("points", [])
     picked = next((p.get("customdata", [""])[0] for p in points if p.get("customdata")), "")
     if picked in nm:
         st.session_state["forbund"] = [picked]

@@ -552,6 +552,11 @@ def _lazy(fn: Callable, *args) -> Callable[[], bytes]:
 
 
 def _scb_stamp() -> str:
+    """The SCB files' folder and modification times, looked at once per run (a refresh shows on the next)."""
+    return _per_run("scb_stamp", _scb_files_stamp)
+
+
+def _scb_files_stamp() -> str:
     d = scb_cache.scb_dir()
     parts = []
     for name in ("hae.parquet", "hae.json"):

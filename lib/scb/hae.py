@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import math
@@ -42,10 +43,11 @@ class ScbTable:
     meta: dict  # table_id, title, source, via, retrieved, sha256, notes
 
 
-def vocabulary() -> list[tuple[re.Pattern, str]]:
+@functools.cache
+def vocabulary() -> tuple[tuple[re.Pattern, str], ...]:
     """Content label patterns → metric id (lib/scb/vocabulary.csv: a new wording is a row, not code)."""
     with open(HERE / "vocabulary.csv", encoding="utf-8", newline="") as f:
-        return [(re.compile(r["pattern"], re.I), r["metric"]) for r in csv.DictReader(f)]
+        return tuple((re.compile(r["pattern"], re.I), r["metric"]) for r in csv.DictReader(f))
 
 
 def _strip_code(text: str) -> tuple[str | None, str]:
@@ -322,7 +324,7 @@ def _file_date(path: Path) -> str:
 
 def read_file(path: Path, table_id: str = "") -> ScbTable:
     """By the file's content: PC-Axis (DATA=) or CSV."""
-    head = Path(path).read_bytes()[:4000]
-    if b"DATA=" in Path(path).read_bytes() or head.lstrip().startswith((b"CHARSET", b"AXIS")):
+    raw = Path(path).read_bytes()
+    if b"DATA=" in raw or raw[:4000].lstrip().startswith((b"CHARSET", b"AXIS")):
         return read_px(path)
     return read_csv(path, table_id)
