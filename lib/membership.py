@@ -8,7 +8,6 @@ import re
 import polars as pl
 
 from lib import geo
-from lib.schema import FINDINGS_SCHEMA
 
 MEMBER_KOMMUNER_COLUMNS = {
     "forbund": pl.String,
@@ -120,7 +119,3 @@ def membership_conflicts(member_kommuner: pl.DataFrame, figures: pl.DataFrame) -
                 )
             )
     return out
-
-
-def findings_frame(rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
