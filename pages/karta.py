@@ -81,4 +81,6 @@ picked = st.session_state.get("_map_picked")
 if picked in nm and slugs == [picked]:
     st.success(f"Valt förbund: {escape_markdown(nm[picked])}. Alla sidor visar nu det förbundet.")
     st.page_link("pages/profil.py", label=f"Visa förbundsprofilen för {nm[picked]}", icon=":material/badge:")
-st.caption(f"{escape_markdown(source)}. Klasserna har fasta gränser, så att samma färg betyder samma sak varje år.")
+st.caption(
+    f"{escape_markdown(source, 400)}. Klasserna har fasta gränser, så att samma färg betyder samma sak varje år."
+)

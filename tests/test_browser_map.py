@@ -41,6 +41,10 @@ def test_the_map_link_keeps_the_measure_and_shows_scb_hae(server, browser):
     # SCB's 2023 20–64 shares of Södra Lappland's seven kommuner (the fixture): 12,0–14,6 %.
     assert legend(page) == ["högst 8 % (0)", "8–11 % (0)", "11–14 % (6)", "över 14 % (1)", "Ingen uppgift (283)"]
     assert "matt=hae" in page.url
+    # The whole source under the map, SCB's table and date included (not cut short).
+    assert "helårsekvivalenter: SCB, Statistikdatabasen, tabell HE0000T02 (fil hae_20-64.px), hämtad 2024-04-12" in (
+        page.locator("[data-testid='stMain']").inner_text()
+    )
     shot(page, "karta_hae_desktop")
     page.context.close()
 
