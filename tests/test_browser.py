@@ -51,6 +51,21 @@ def wait_ready(page, timeout: float = 45_000) -> None:
     page.wait_for_timeout(500)
 
 
+def click_when_still(page, locator, timeout: float = 30_000) -> None:
+    """Click ``locator`` once it has stopped moving. An expander lays out its table after it opens; on a busy
+    machine Playwright's click could land where the button was a moment before (on the table), and the
+    download never started (CI, 1 in 5 tries with both cores busy; 0 in 30 after waiting like this)."""
+    last, still, step = None, 0, 150
+    for _ in range(int(timeout // step)):
+        box = locator.bounding_box()
+        still = still + 1 if box and box == last else 0
+        if still >= 3:
+            break
+        last = box
+        page.wait_for_timeout(step)
+    locator.click()
+
+
 def no_errors(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Page not found").count() == 0
@@ -185,7 +200,7 @@ def test_csv_download_is_swedish_excel(server, browser):
     page = open_page(browser, f"{server}/eget_kapital?forbund=sodra-lappland", downloads=True)
     page.get_by_text("Tabell och nedladdning").first.click()
     with page.expect_download() as info:
-        page.get_by_role("button", name="CSV (Excel)").first.click()
+        click_when_still(page, page.get_by_role("button", name="CSV (Excel)").first)
     download = info.value
     assert download.suggested_filename == "eget-kapital-andel_sodra-lappland_senaste.csv"
     raw = Path(download.path()).read_bytes()
@@ -239,7 +254,7 @@ def test_profile_and_sources_pages(server, browser, size):
 def test_briefing_download(server, browser):
     page = open_page(browser, f"{server}/profil?forbund=sodra-lappland", downloads=True)
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)").click()
+        click_when_still(page, page.get_by_role("button", name="Ladda ned styrelseunderlag (PDF)"))
     download = info.value
     assert download.suggested_filename == "styrelseunderlag_sodra-lappland_2023.pdf"
     assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
@@ -271,7 +286,7 @@ def test_the_png_button_gives_a_titled_slide(server, browser):
     page = open_page(browser, f"{server}/eget_kapital?forbund=sydnarke&forbund=jamtland", downloads=True)
     page.get_by_text("Tabell och nedladdning").first.click()
     with page.expect_download(timeout=90_000) as info:
-        page.get_by_role("button", name="Bild (PNG)").first.click()
+        click_when_still(page, page.get_by_role("button", name="Bild (PNG)").first)
     image = Image.open(info.value.path()).convert("L")
     assert image.size == (3200, 1800)  # 16:9 at twice the size
     w, h = image.size

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, served
-from tests.test_browser import DESKTOP, PHONE, SHOTS, context_for
+from tests.test_browser import DESKTOP, PHONE, SHOTS, click_when_still, context_for
 
 pytestmark = pytest.mark.browser
 EDITOR = "redaktor@example.se"
@@ -66,7 +66,7 @@ def test_an_editor_reviews_beside_the_report_and_publishes(browser, server):
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "import-review-desktop.png"))
     assert page.locator("[data-testid='stException']").count() == 0
-    page.get_by_role("button", name="Publicera 30 uppgifter och registrera förbundet").click()
+    click_when_still(page, page.get_by_role("button", name="Publicera 30 uppgifter och registrera förbundet"))
     page.get_by_text("är publicerad med 30 uppgifter").wait_for(timeout=60_000)
     settle(page)
     page.get_by_text("Publicerade dokument").scroll_into_view_if_needed()
