@@ -54,9 +54,13 @@ if common.require_forbund(slugs):
             fig = common.figure(charts.equity_kronor_chart, drawn)
             stem = file_stem("eget-kapital-kronor", *(slugs if len(slugs) == 1 else []), choice)
         display = common.display(
-            table.with_columns(
-                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                    "Förbund (år)"
+            common.part(
+                ranking,
+                ("labelled",),
+                lambda t: t.with_columns(
+                    pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
+                        "Förbund (år)"
+                    ),
                 ),
             ),
             {

@@ -151,7 +151,7 @@ elif common.require_forbund(slugs):
             common.figure(charts.hae_trend_chart, part),
             part.drop("slug"),
             common.display(
-                part.drop("slug", "kommun_kod", "Förbund"),
+                part,  # the cached frame itself: display() keeps only the columns named below
                 {
                     "Serie": "text",
                     "År": "text",
@@ -184,7 +184,7 @@ elif common.require_forbund(slugs):
             st.success("Där både rapporten och SCB har en uppgift för samma kommun och period stämmer de.")
         common.show_table(
             common.display(
-                compare.drop("slug", "figure_ids"),
+                compare,
                 {
                     "Förbund": "text",
                     "Kommun": "text",

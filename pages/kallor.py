@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.checks import CHECK_LABELS
 from lib.downloads import swedish_csv
-from lib.export import DATA_DICTIONARY, citation, dataset_xlsx, figures_table, findings_table, mappings_table
+from lib.export import citation, dataset_xlsx, figures_table, findings_table, mappings_table
 from ui import common
 
 ds = common.dataset()
@@ -25,8 +25,7 @@ st.caption(
 )
 
 st.subheader("Dokumenten")
-docs = common.sources_page()["documents"]
-common.show_table(docs.drop("document"), key="documents")
+common.show_table(common.sources_page()["documents"], key="documents")
 st.caption(
     "Uppgifter: antal tryckta siffror som hämtats ur dokumentet, per grupp. Avvikelser: antal kontroller som "
     "slagit till på någon av dokumentets siffror. Ursprung: kurerad i projektets data/ eller publicerad via "
@@ -63,18 +62,24 @@ severity = (
 )
 found = common.findings(slugs, checks or None)
 if severity != "alla":
-    found = found.filter(pl.col("Allvar") == severity)
+    found = common.part(found, ("allvar", severity), lambda t: t.filter(pl.col("Allvar") == severity))
 st.caption(
     f"{found.height} avvikelser för {len(slugs)} förbund. Väntat = vad rapportens övriga siffror ger; "
     "angivet = det som står."
 )
-units = found["Enhet"].to_list()
-show = found.with_columns(
-    *[
-        pl.Series(c, [common.fmt_unit(v, u) for v, u in zip(found[c], units, strict=True)], dtype=pl.String)
-        for c in ("Väntat", "Angivet", "Skillnad")
-    ]
-)
+
+
+def _with_units(t: pl.DataFrame) -> pl.DataFrame:
+    units = t["Enhet"].to_list()
+    return t.with_columns(
+        *[
+            pl.Series(c, [common.fmt_unit(v, u) for v, u in zip(t[c], units, strict=True)], dtype=pl.String)
+            for c in ("Väntat", "Angivet", "Skillnad")
+        ]
+    )
+
+
+show = common.part(found, ("units",), _with_units)  # once per cached findings table, not per rerun
 common.show_table(
     common.display(
         show,
@@ -118,9 +123,6 @@ c4.download_button(
     help="Flikar: uppgifter, avvikelser, mappning, dokument och en dataordlista",
 )
 with st.expander("Dataordlista"):
-    common.show_table(
-        pl.DataFrame(DATA_DICTIONARY, schema=["Tabell", "Kolumner", "Betydelse"], orient="row"),
-        key="dictionary",
-    )
+    common.show_table(common.data_dictionary(), key="dictionary")
 st.markdown("**Citera så här**")
 st.code(citation(ds, today), language=None, wrap_lines=True)

@@ -58,7 +58,7 @@ common.chart_panel(
     fig,
     table.drop("Färg", "figure_ids"),
     common.display(
-        table.drop("kommun_kod", "slug", "Färg", "figure_ids"),
+        table,  # display() keeps the columns named below, in their order
         {
             "Kommun": "text",
             "Län": "text",

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.scb_fixture import load_fixtures
+from tests.test_app import PAGES
 from ui import common
 
 
@@ -49,3 +55,30 @@ def test_a_chart_over_many_forbund_draws_the_extremes_and_says_so():
     )
     few = df.filter(pl.col("slug").is_in(["f01", "f02"]))
     assert capped(few, "Andel (%)", n=3) is few and hidden_text(few, few, "andel") == ""
+
+
+@pytest.mark.parametrize(
+    "page, params, scb",
+    [
+        *((p, {}, False) for p in PAGES.values()),
+        ("pages/karta.py", {}, False),
+        ("pages/hae.py", {}, True),  # the SCB trend and the comparison with the reports
+        ("pages/karta.py", {"matt": "hae"}, True),
+    ],
+)
+def test_a_rerun_adds_nothing_to_the_shared_memo(page, params, scb, tmp_path, monkeypatch):
+    """Tables, displays and charts are derived from the cached views, so a rerun finds them all: a frame made
+    afresh in a page and then shown would miss the memo on every rerun and push useful entries out of it."""
+    if scb:
+        load_fixtures(tmp_path)
+        monkeypatch.setenv("FINSAM_SCB_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.run()
+    before = set(common._MEMO)
+    at.run()
+    assert not at.exception, at.exception
+    assert set(common._MEMO) - before == set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -20,6 +21,7 @@ from lib import editors, geo, views, views_costs, views_hae, views_map, views_pa
 from lib.charts import SLIDE, export_figure, for_phone
 from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
+from lib.export import DATA_DICTIONARY
 from lib.format import fmt_int, fmt_kr, fmt_pct, format_frame, present
 from lib.scb import cache as scb_cache
 from lib.schema import DataValidationError
@@ -188,9 +190,15 @@ def _profile_parts(ds: Dataset, slug: str, choice: str) -> dict[str, pl.DataFram
 
 def _sources_page_parts(ds: Dataset) -> dict[str, pl.DataFrame]:
     return {
-        "documents": views_profile.document_contributions(ds),
+        "documents": views_profile.document_contributions(ds).drop("document"),  # as shown
         "history": views_profile.publication_history(ds),
     }
+
+
+@functools.cache
+def data_dictionary() -> pl.DataFrame:
+    """lib.export's data dictionary as a table (one frame per process: show_table's Arrow is then made once)."""
+    return pl.DataFrame(DATA_DICTIONARY, schema=["Tabell", "Kolumner", "Betydelse"], orient="row")
 
 
 def participant_history(slugs: list[str]) -> pl.DataFrame:
@@ -202,7 +210,7 @@ def cost_per_participant(slugs: list[str], choice: str) -> pl.DataFrame:
 
 
 def sources_page() -> dict[str, pl.DataFrame]:
-    """The Källor page's document table and publication history (cached with the dataset)."""
+    """The Källor page's document table (as shown) and publication history (cached with the dataset)."""
     return _view(_sources_page_parts)
 
 
