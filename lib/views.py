@@ -208,6 +208,11 @@ def locator_expr() -> pl.Expr:
     )
 
 
+def forbund_year_expr() -> pl.Expr:
+    """ "Södra Lappland (2023)": a row of a table that has one förbund and year per row."""
+    return pl.format("{} ({})", pl.col("Förbund"), pl.col("År")).alias("Förbund (år)")
+
+
 def grouped_int(n: pl.Expr) -> pl.Expr:
     """1136 → "1 136" (thousands with a no-break space, as lib.format.fmt_int), in Polars: no Python callback
     runs inside the engine (see tests/test_concurrency.py)."""

@@ -58,9 +58,7 @@ if common.require_forbund(slugs):
                 ranking,
                 ("labelled",),
                 lambda t: t.with_columns(
-                    pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                        "Förbund (år)"
-                    ),
+                    views.forbund_year_expr(),
                 ),
             ),
             {

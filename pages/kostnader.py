@@ -42,11 +42,7 @@ if common.require_forbund(slugs):
             common.part(
                 split,
                 ("labelled",),
-                lambda t: t.with_columns(
-                    pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                        "Förbund (år)"
-                    )
-                ),
+                lambda t: t.with_columns(views.forbund_year_expr()),
             ),
             {
                 "Förbund (år)": "text",

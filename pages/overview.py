@@ -91,9 +91,7 @@ if common.require_forbund(slugs):
                 .then(pl.lit("⚠ över taket"))
                 .otherwise(pl.lit("under taket"))
                 .alias("Tak"),
-                pl.concat_str(pl.col("Förbund"), pl.lit(" ("), pl.col("År").cast(pl.String), pl.lit(")")).alias(
-                    "Förbund (år)"
-                ),
+                views.forbund_year_expr(),
                 pl.when(pl.col("Deltagare, anm.").is_not_null())
                 .then(
                     pl.concat_str(
