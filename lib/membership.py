@@ -8,6 +8,7 @@ import re
 import polars as pl
 
 from lib import geo
+from lib.ingest import vocabulary as vocab
 
 MEMBER_KOMMUNER_COLUMNS = {
     "forbund": pl.String,
@@ -21,19 +22,16 @@ MEMBER_KOMMUNER_COLUMNS = {
 }
 # "länets åtta kommuner", "alla kommuner i länet", "länets kommuner": the county's kommuner, by SCB's division.
 _COUNTY = re.compile(r"(?i)\b(länets|alla)\b.*\bkommuner\b|\bkommuner(na)?\s+i\s+länet\b")
-NUMBER_WORDS = {
-    "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
-    "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
-    "arton": 18, "nitton": 19, "tjugo": 20,
-}  # fmt: skip
 
 
 def _stated_count(text: str) -> int | None:
+    """The count in "länets åtta kommuner" / "länets 8 kommuner" (number words: the extractor's vocabulary)."""
     for word in re.findall(r"\w+", text.lower()):
         if word.isdigit():
             return int(word)
-        if word in NUMBER_WORDS:
-            return NUMBER_WORDS[word]
+        value = vocab.word_value("talord", word)
+        if value and int(value) > 1:  # "en"/"ett" is an article here ("en av länets kommuner"), not a count
+            return int(value)
     return None
 
 
