@@ -190,8 +190,14 @@ def parse_header(
         return None  # bases and years that do not pair up: never guess
     columns = horizontal or _sequential([it for items in lines for it in items])
     notes: list[str] = []
-    if not columns or not any(c.kind == "value" and c.year for c in columns):
-        return None
+    if not any(c.kind == "value" and c.year for c in columns):
+        columns = _bases_without_years(lines, doc_year, doc_type)
+        if not columns:
+            return None
+        notes.append(
+            f"tabellhuvudet «{' / '.join(t.strip() for t in texts)[:60]}» anger inga år; kolumnerna läses som "
+            f"rapportåret {doc_year}"
+        )
     columns = _unique_suffix(columns)
     values = [c for c in columns if c.kind == "value"]
     years = [c.year for c in values]
@@ -204,6 +210,24 @@ def parse_header(
     if doc_year and any(c.year and not doc_year - 12 <= c.year <= doc_year + 6 for c in columns):
         return None
     return Header(columns, note, unit, first, last, " / ".join(t.strip() for t in texts), notes)
+
+
+def _bases_without_years(lines: list[list[_Item]], doc_year: int | None, doc_type: str) -> list[Column]:
+    """"Budget Utfall Avvikelse" with no year anywhere: in an annual report, the report's year (a drift
+    table follows up the year reported on). Only when every column is named once and at least one is
+    utfall; a verksamhetsplan's columns without years are not read (budget for which year?)."""
+    items = [it for line in lines for it in line]
+    if doc_type != "årsredovisning" or not doc_year or any(it.kind == "year" for it in items):
+        return []
+    cols = [
+        Column("deviation") if it.kind == "dev" else Column("value", doc_year, it.value)
+        for it in items
+        if it.kind in ("basis", "dev")
+    ]
+    bases = [c.basis for c in cols if c.kind == "value"]
+    if len(cols) < 2 or len(set(bases)) != len(bases) or "utfall" not in bases:
+        return []
+    return cols
 
 
 def _with_basis(c: Column, doc_year: int | None, doc_type: str) -> Column:

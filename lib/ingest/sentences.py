@@ -201,6 +201,8 @@ def _year_and_basis(
     between = sentence[term.end : mention.start]
     if vocab.word_regex("forandring").search(between) and not re.search(r"\btill\s*$", between):
         return None, None, "en förändring, inte ett värde"
+    if vocab.word_regex("skillnad_efter").match(sentence[mention.span_end : mention.span_end + 40].lstrip()):
+        return None, None, "en skillnad mot budget eller ett annat år, inte ett värde"  # "618 tkr lägre än budget"
     in_clause = [r for r in refs if clause[0] <= r.start < clause[1]]
     years = {r.year for r in in_clause} or {r.year for r in refs}
     if len(years) > 1:

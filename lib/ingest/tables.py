@@ -173,7 +173,11 @@ def scan(lines: list[Line], doc_year: int | None, doc_type: str, heading_at) -> 
         unit_lines = [(i, t) for i, t in block if header_kind(t) == "unit"]
         for i, t in unit_lines:
             _set_unit(i, t)
-        if h is not None:
+        if h is None:
+            # Column words that name no year we can trust: the table's columns are unknown, so its rows
+            # are not read at all (never with the previous table's years).
+            header, current = None, None
+        else:
             declared = h.unit
             if declared is None and last_unit and block[0][0] - last_unit[0] <= 8:
                 declared = last_unit[1]
@@ -315,19 +319,26 @@ def _tolerance(cells: list[Number]) -> float:
 
 
 def _satisfies(cols: list[Column], cells: list[Number]) -> bool:
-    """Each deviation column equals the difference of the two value columns before it (either sign)."""
+    """Each deviation column equals the difference of two value columns before it (either sign): the two just
+    before it, or, with a forecast between them ("Budget Prognos Utfall Avvikelse"), budget and utfall."""
     tol = _tolerance(cells)
+
+    def val(n: Number) -> float:
+        return 0.0 if is_nil(n) else n.value
+
     for k, col in enumerate(cols):
         if col.kind != "deviation":
             continue
-        prev = [j for j in range(k) if cols[j].kind == "value"][-2:]
+        prev = [j for j in range(k) if cols[j].kind == "value"]
         if len(prev) < 2:
             continue
-        a, b, d = cells[prev[0]], cells[prev[1]], cells[k]
-        av = 0.0 if is_nil(a) else a.value
-        bv = 0.0 if is_nil(b) else b.value
-        dv = 0.0 if is_nil(d) else d.value
-        if abs(abs(dv) - abs(av - bv)) > tol:
+        pairs = [tuple(prev[-2:])]
+        budget = [j for j in prev if cols[j].basis == "budget"]
+        utfall = [j for j in prev if cols[j].basis == "utfall"]
+        if budget and utfall:
+            pairs.append((budget[-1], utfall[-1]))
+        dv = val(cells[k])
+        if not any(abs(abs(dv) - abs(val(cells[a]) - val(cells[b]))) <= tol for a, b in pairs):
             return False
     return True
 
