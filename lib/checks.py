@@ -137,13 +137,18 @@ def check_balance(figures: pl.DataFrame) -> list[dict]:
     return out
 
 
+FINANCIAL = ("finansiella_intakter", "finansiella_kostnader", "finansnetto")
+COST_THREE = ("kostnad_administration", "kostnad_individinriktat", "kostnad_strukturovergripande")
+
+
 def check_result(figures: pl.DataFrame) -> list[dict]:
     """Årets resultat = intäkter − kostnader + finansiella poster; verksamhetens netto = intäkter − kostnader."""
     out = []
     stated = _stated(figures)
     doc_fin = _by(
         stated.filter(
-            pl.col("metric").is_in(["finansiella_intakter", "finansiella_kostnader"]) & pl.col("item").is_null()
+            pl.col("metric").is_in(["finansiella_intakter", "finansiella_kostnader", "finansnetto"])
+            & pl.col("item").is_null()
         ),
         "document",
         "year",
@@ -154,18 +159,17 @@ def check_result(figures: pl.DataFrame) -> list[dict]:
     for (doc, section), srows in sections.items():
         columns = _by(pl.DataFrame(srows, schema=figures.schema), "year", "basis")
         # Does this table compute its result without financial items? Then it says so in some column.
-        section_has_fin = any(r["metric"] in ("finansiella_intakter", "finansiella_kostnader") for r in srows)
+        section_has_fin = any(r["metric"] in FINANCIAL for r in srows)
 
         def parts(year, basis, rows, use_doc_fin=True, doc=doc):
             t = _totals(rows)
             inc = t.get("verksamhetens_intakter") or t.get("medlemsbidrag")
             cost = t.get("verksamhetens_kostnader")
-            fin = [t.get("finansiella_intakter"), t.get("finansiella_kostnader")]
+            fin = [t.get(m) for m in FINANCIAL]
             if not any(fin) and use_doc_fin:
-                fin = [
-                    (doc_fin.get((doc, year, basis, m)) or [None])[0]
-                    for m in ("finansiella_intakter", "finansiella_kostnader")
-                ]
+                fin = [(doc_fin.get((doc, year, basis, m)) or [None])[0] for m in FINANCIAL]
+            if fin[0] or fin[1]:
+                fin[2] = None  # income and costs given: the net is their difference, not a third item
             return t, inc, cost, fin
 
         # A table without financial lines whose result is intäkter − kostnader in some column
@@ -205,9 +209,15 @@ def check_result(figures: pl.DataFrame) -> list[dict]:
                 rows_used = [res, inc, cost]
                 how = "intäkter − kostnader (tabellen redovisar inga finansiella poster)"
             elif any(fin):
-                fi, fk = fin
-                expected = inc["value"] - cost["value"] + (fi["value"] if fi else 0) - (fk["value"] if fk else 0)
-                rows_used = [res, inc, cost, fi, fk]
+                fi, fk, fn = fin
+                expected = (
+                    inc["value"]
+                    - cost["value"]
+                    + (fi["value"] if fi else 0)
+                    - (fk["value"] if fk else 0)
+                    + (fn["value"] if fn else 0)
+                )
+                rows_used = [res, inc, cost, fi, fk, fn]
                 how = "intäkter − kostnader + finansiella poster"
             else:
                 continue
@@ -318,8 +328,8 @@ def check_cost_split(figures: pl.DataFrame) -> list[dict]:
     for (_forbund, year), rows in _by(rep, "forbund", "year").items():
         t = {r["metric"]: r for r in rows}
         parts = [t[m] for m in COST_CATEGORIES.values() if m in t]
-        if not parts:
-            continue
+        if not all(m in t for m in COST_THREE):
+            continue  # a report that prints two of the three categories states no split to add up
         # Compare with the total of the split's own document (the table its rows came from), finest first.
         total = first_total.get((parts[0]["document"], year)) or t.get("verksamhetens_kostnader")
         if total:

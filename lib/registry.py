@@ -37,6 +37,7 @@ METRICS: dict[str, Metric] = {
             ("verksamhetens_kostnader", "Verksamhetens kostnader"),
             ("finansiella_intakter", "Finansiella intäkter"),
             ("finansiella_kostnader", "Finansiella kostnader"),
+            ("finansnetto", "Finansnetto (finansiella intäkter minus kostnader)"),
             ("verksamhetens_netto", "Verksamhetens nettokostnad (intäkter minus kostnader)"),
             ("arets_resultat", "Årets resultat"),
             ("eget_kapital", "Eget kapital vid årets slut"),

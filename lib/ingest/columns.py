@@ -213,7 +213,7 @@ def parse_header(
 
 
 def _bases_without_years(lines: list[list[_Item]], doc_year: int | None, doc_type: str) -> list[Column]:
-    """"Budget Utfall Avvikelse" with no year anywhere: in an annual report, the report's year (a drift
+    """ "Budget Utfall Avvikelse" with no year anywhere: in an annual report, the report's year (a drift
     table follows up the year reported on). Only when every column is named once and at least one is
     utfall; a verksamhetsplan's columns without years are not read (budget for which year?)."""
     items = [it for line in lines for it in line]

@@ -25,6 +25,7 @@ _TITLE = re.compile(
     r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+)?(?:resultaträkning|balansräkning|kassaflödesanalys|"
     r"drifts?redovisning|noter|budget|översikt över verksamhetens utveckling|flerårsöversikt|femårsöversikt|"
     r"ekonomisk sammanfattning|sammanställning av utfall och budget[^(]*)"
+    r"(?:\s+(?:19|20)\d{2})?"  # "Driftredovisning 2024 (tkr)"
     r"(?:\s*[,(]\s*(?:belopp i\s+)?(?P<unit>tkr|kr|mkr|kronor|tusentals kronor)\)?)?\s*$",
     re.IGNORECASE,
 )
@@ -213,6 +214,8 @@ def scan(lines: list[Line], doc_year: int | None, doc_type: str, heading_at) -> 
         if kind == "unit" and not block:
             _set_unit(i, text)
         if kind:
+            if not block and current is not None and current.note and current.rows and not _NOTE_HEADER.match(text):
+                note_heading = None  # a new table after a note's rows is not part of that note
             if kind == "years" and _NOTE_HEADER.match(text):  # "Not 1 Verksamhetens intäkter 2023 2022"
                 if block:
                     finish_block()
@@ -491,6 +494,9 @@ def cells(
                     notes.append(f"rad {r.index + 1}: {r.label!r}: {why}")
                 unit = "%" if metric in ("soliditet", "eget_kapital_andel") else None
                 out += _emit(g, r, read, metric, f"tabellrad «{r.label}»", unit=unit)
+                if note_metric in COST_METRICS and metric in COST_METRICS and metric != note_metric:
+                    # "Individinriktade insatser" in the cost note is a category and one of the note's rows
+                    item_rows.append((r, read, ""))
                 parent = (metric, r.label)
                 continue
             member = member_name(r.key)
