@@ -7,6 +7,7 @@ ensure_router()  # see ui/boot.py
 import streamlit as st
 
 from lib.format import escape_markdown
+from lib.registry import METRICS
 from ui import common, importing
 
 decision = common.editor_decision()
@@ -46,9 +47,12 @@ if report is not None:
     result = importing.proposals(report, slug, meta, members)
     st.success(f"{len(result.rows)} föreslagna uppgifter ur {len(report.lines)} rader.")
     if result.missing:
-        st.warning("Hittades inte: " + importing.say(", ".join(result.missing)))
+        st.warning("Hittades inte: " + importing.say(", ".join(METRICS[m].label.lower() for m in result.missing)))
     for conflict in result.conflicts:
-        st.warning("Olika värden för samma uppgift: " + importing.say(conflict))
+        st.warning(
+            "Olika värden för samma uppgift (inget av dem är förbockat; godkänn det som stämmer): "
+            + importing.say(conflict)
+        )
     if result.notes:
         with st.expander(f"Extraktorns anteckningar ({len(result.notes)})"):
             for note in result.notes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -543,7 +544,17 @@ def test_a_report_printed_twice_gives_each_figure_once_and_conflicts_are_listed(
     result = propose(lines_from_text(text + "Årsredovisning 2023\n"), "test", 2023)
     assert [(r["year"], r["printed"], r["line"]) for r in result.rows] == [("2022", "134", "3"), ("2023", "-497", "3")]
     conflicted = propose(lines_from_text(report + "\nÅrets resultat blev -498 tkr.\n"), "test", 2023)
-    assert conflicted.conflicts == ["arets_resultat 2023: -497 tkr (rad 3), -498 tkr (rad 5)"]
+    assert conflicted.conflicts == ["Årets resultat 2023: -497 tkr (rad 3), -498 tkr (rad 5)"]
+    # Neither reading is pre-ticked: the editor picks the one that is right (issue 21).
+    from lib.ingest.review import review_table
+
+    table = review_table(conflicted.rows, lines_from_text(report)).filter(pl.col("År") == "2023")
+    assert table["Godkänn"].to_list() == [False, False]
+    assert (
+        table["Obs"].to_list()
+        == ["olika värden för samma uppgift i rapporten: -497 tkr (rad 3), -498 tkr (rad 5); godkänn det som stämmer"]
+        * 2
+    )
 
 
 def test_every_proposal_keeps_its_line_printed_text_and_rule():

@@ -22,7 +22,14 @@ from lib.format import escape_markdown, format_frame
 from lib.ingest import register
 from lib.ingest.propose import Result, guess_type, guess_year, propose
 from lib.ingest.reading import MAX_MB, MAX_PAGES, IngestError, Line, read_report
-from lib.ingest.review import added_row, apply_review, corrections_off_the_line, excerpt_html, review_table
+from lib.ingest.review import (
+    REVIEW_COLUMNS,
+    added_row,
+    apply_review,
+    corrections_off_the_line,
+    excerpt_html,
+    review_table,
+)
 from lib.registry import BASES, METRICS, UNITS
 from lib.schema import SOURCE_COLUMNS, DataValidationError, registration_problems
 from lib.store import Publication, PublishError, Registration, StoreUnavailable, candidate_problems, with_candidate
@@ -259,7 +266,7 @@ def proposals(report: Report, slug: str, meta: DocumentMeta, members: list[tuple
 
 
 def _metric_label(metric: str) -> str:
-    return f"{METRICS[metric].label} ({metric})"
+    return METRICS[metric].label
 
 
 def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) -> tuple[list[dict], list[str]]:
@@ -278,10 +285,13 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
             review_table(rows, report.lines),
             hide_index=True,
             key=f"review_{k}",
-            disabled=["Mått", "År", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
+            disabled=["Obs", "Mått", "År", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
             num_rows="fixed",
             column_config={
-                "Godkänn": st.column_config.CheckboxColumn("Godkänn", width=90),
+                "Godkänn": st.column_config.CheckboxColumn(
+                    "Godkänn", width=90, help="Osäkra förslag (se Obs) är inte förbockade: kontrollera och bocka i"
+                ),
+                "Obs": st.column_config.TextColumn("Obs", width="medium", help="Varför förslaget är osäkert"),
                 "Tryckt värde": st.column_config.TextColumn("Tryckt värde", help="Som det står i rapporten", width=120),
                 "Enhet": st.column_config.SelectboxColumn("Enhet", options=["kr", "tkr", "mkr", *UNITS[1:]], width=80),
                 "År": st.column_config.TextColumn("År", width=90),
@@ -313,7 +323,7 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
             review_table(added, report.lines),
             hide_index=True,
             key=f"added_table_{k}_{len(added)}",
-            disabled=["Mått", "År", "Tryckt värde", "Enhet", "Etikett", "Rad", "Sida", "Raden i rapporten", "Skäl"],
+            disabled=list(REVIEW_COLUMNS[1:]),
             num_rows="fixed",
         )
         more, more_problems = apply_review(added, keep.to_dicts(), reviewer, date.today().isoformat())

@@ -30,6 +30,7 @@ from lib.schema import FIGURES_SCHEMA, MAPPINGS_SCHEMA, SOURCE_COLUMNS, check_so
 from lib.sources import compile_figure
 
 UNREVIEWED = "ogranskad: föreslagen av lib.ingest"
+CONFLICT = "olika värden för samma uppgift i rapporten"
 
 # What every annual report should give; listed as missing when not found.
 EXPECTED_METRICS = (
@@ -135,6 +136,7 @@ class _Draft:
     qualifier: str = ""
     value: float | None = None  # only for a printed value that is not a number ("åtta")
     extra: dict = field(default_factory=dict)
+    caution: str = ""  # a weak proposal: shown as such and not pre-ticked
 
 
 def clear_caches() -> None:
@@ -209,6 +211,7 @@ def propose(
                 item=c.item,
                 item_kind=c.item_kind,
                 part_of=c.part_of,
+                caution=c.row.caution,
             )
         )
     drafts += _category_tables(lines, year, sections)
@@ -568,6 +571,7 @@ def _row(d: _Draft) -> dict[str, str]:
         note=note,
     )
     row["rule"] = d.rule
+    row["caution"] = d.caution
     return row
 
 
@@ -630,8 +634,11 @@ def _finish(drafts, lines, forbund, year, document, doc_type, notes) -> Result:
     for key, copies in seen.items():
         if _differ(copies):
             where = ", ".join(f"{r['printed']} {r['printed_unit']} (rad {r['line']})" for _v, r in copies)
-            label = key[0] + (f" {key[4]}" if key[4] else "") + (f" {key[2]}" if key[2] != "utfall" else "")
+            name = METRICS[key[0]].label + (f" – {key[4]}" if key[4] else "")
+            label = name + (f" ({key[2]})" if key[2] != "utfall" else "")
             conflicts.append(f"{label} {key[1]}: {where}")
+            for _v, r in copies:  # never pre-ticked: the editor picks the right one
+                r["caution"] = f"{CONFLICT}: {where}; godkänn det som stämmer"
     expected = EXPECTED_METRICS if doc_type == "årsredovisning" else ("medlemsbidrag", "verksamhetens_kostnader")
     missing = [m for m in expected if year and not any(r["metric"] == m and r["year"] == str(year) for r in kept)]
     for note in problems[:5]:

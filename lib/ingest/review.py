@@ -20,6 +20,7 @@ ADDED = "tillagd för hand vid granskningen"
 # In the order an editor reads a row: decision, the value and its unit, what it is, where it stands.
 REVIEW_SCHEMA = {
     "Godkänn": pl.Boolean,
+    "Obs": pl.String,
     "Tryckt värde": pl.String,
     "Enhet": pl.String,
     "År": pl.String,
@@ -38,12 +39,13 @@ def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
     text = {ln.no: re.sub(r"\s+", " ", ln.text).strip() for ln in lines}
     return pl.DataFrame(
         {
-            "Godkänn": [True] * len(rows),
+            "Godkänn": [not r.get("caution") for r in rows],
+            "Obs": [r.get("caution", "") for r in rows],
             "Tryckt värde": [r["printed"] for r in rows],
             "Enhet": [r["printed_unit"] for r in rows],
             "År": [r["year"] + ("" if r["basis"] == "utfall" else f" {r['basis']}") for r in rows],
             "Mått": [
-                f"{METRICS[r['metric']].label} ({r['metric']})"
+                METRICS[r["metric"]].label
                 + (f" – {r['kommun']}" if r["kommun"] else "")
                 + (f" – {r['item']}" if r.get("item") else "")
                 for r in rows

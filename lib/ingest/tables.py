@@ -35,6 +35,10 @@ _NOTE_ONLY = re.compile(r"^\s*not\.?\s*$", re.IGNORECASE)
 _SUB = re.compile(r"^\s*(?:[-–•]\s*|\uf0b7\s*)")
 _UNIT_IN_LABEL = re.compile(r"\((t?kr|mkr)\)|\s(t?kr|mkr)\.?$", re.IGNORECASE)
 _TOTAL_LABEL = vocab.Label("TOTAL", "rad", "summa", frozenset(), re.compile("summa"))
+WEAK = "en av flera möjliga läsningar av raden"
+# Another reading of a row within this much evenness (log10 of max/min: a factor of ten) is plausible
+# enough that the editor confirms the chosen one; beyond it, amounts of one kind of row do not spread so.
+WEAK_MARGIN = 1.0
 STOCK_METRICS = frozenset({"eget_kapital", "likvida_medel", "summa_tillgangar", "skulder", "fordringar"})
 COST_METRICS = frozenset(
     {
@@ -64,6 +68,7 @@ class Row:
     sub: bool
     note_marker: bool
     unit: str | None
+    caution: str = ""  # why a reading of the row is weak (one of several), for the editor
 
 
 @dataclass
@@ -384,10 +389,17 @@ def read_row(
 
     options.sort(key=lambda o: (score(o), o[0]))
     best = options[0][1]
-    for other in options[1:]:
-        if [x.value for x in other[1]] != [x.value for x in best] and score(other) - score(options[0]) < 0.5:
+    others = [o for o in options[1:] if [x.value for x in o[1]] != [x.value for x in best]]
+    for other in others:
+        if score(other) - score(options[0]) < 0.5:
             return [], "raden kan läsas på flera sätt"
-    return [(cols[k], best[k]) for k in values if not is_nil(best[k])], ""
+    cells = [(cols[k], best[k]) for k in values if not is_nil(best[k])]
+    close = [o for o in others if score(o) - score(options[0]) < WEAK_MARGIN]
+    if close:  # the most even of several plausible readings: proposed as a weak one the editor must confirm
+        alt = " ".join(x.printed for x in close[0][1] if not is_nil(x))
+        note = f"not {row.tokens[0]} och " if close[0][0] else ""
+        return cells, f"{WEAK} (raden kan också läsas som {note}«{alt}»)"
+    return cells, ""
 
 
 def _decisive(options: list[list[Number]], idx: list[int] | None = None) -> bool:
@@ -474,6 +486,7 @@ def cells(
                 if why and metric:
                     notes.append(f"rad {r.index + 1}: {r.label!r}: {why}")
                 continue
+            r.caution = why if why.startswith(WEAK) else ""
             if metric == "TOTAL":
                 if note_metric:
                     totals.append((r, read))
