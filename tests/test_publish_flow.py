@@ -91,21 +91,25 @@ def review_and_publish(at: AppTest, k: str) -> None:
     at.run()
     warnings = [plain(w.value) for w in at.warning]
     assert any(w.startswith("rad 26 (Årets resultat 2024): «297» står inte på raden") for w in warnings), warnings
-    # The short-term debts on line 34 were not proposed: add them by choosing the line and the metric.
+    # The short-term debts on line 34 were not proposed: add them by choosing the line, the number among the
+    # line's numbers, and the metric.
     f = f"{k}_{DOC}"
-    at.number_input(key=f"add_line_{f}").set_value(34)
+    at.number_input(key=f"add_line_{f}").set_value(34).run()
+    group = at.selectbox(key=f"add_group_{f}_34")
+    assert group.options == ["480", "552", "Annat (skriv det)"]
+    group.set_value("__annat__").run()
     at.selectbox(key=f"add_metric_{f}").set_value("skulder")
     at.text_input(key=f"add_printed_{f}").set_value("48")  # only part of a number on line 34: refused
     at.selectbox(key=f"add_unit_{f}").set_value("tkr")
-    at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
+    at.button(key=f"add_button_{f}").click().run()
     assert [plain(e.value) for e in at.error] == [
         "«48» står inte på rad 34: «Kortfristiga skulder                                   480       552»"
     ]
-    at.number_input(key=f"add_line_{f}").set_value(34)
-    at.selectbox(key=f"add_metric_{f}").set_value("skulder")
-    at.text_input(key=f"add_printed_{f}").set_value("480")
-    at.selectbox(key=f"add_unit_{f}").set_value("tkr")
-    at.button(key=f"FormSubmitter:add_{f}-Lägg till").click().run()
+    # Refused, nothing lost: the line, metric and unit are still chosen; pick the printed number instead.
+    assert at.number_input(key=f"add_line_{f}").value == 34
+    assert at.selectbox(key=f"add_metric_{f}").value == "skulder"
+    at.selectbox(key=f"add_group_{f}_34").set_value("480")
+    at.button(key=f"add_button_{f}").click().run()
     assert not at.exception and [e.value for e in at.error] == []
     added = at.data_editor(key=f"added_table_{f}_1").value
     assert list(added["Tryckt värde"]) == ["480"] and list(added["Etikett"]) == ["Kortfristiga skulder"]
@@ -251,7 +255,12 @@ def test_two_editors_at_once_both_land_and_a_failing_publish_changes_nothing(sto
     second.button(key="import_publish").click().run()
     assert not second.exception
     errors = [plain(e.value) for e in second.error]
-    assert any(e.startswith("Inte publicerat; inget ändrades:") and "redan publicerat" in e for e in errors), errors
+    # Refused as a stale write, saying who published it meanwhile (the store's check, inside its lock).
+    assert any(
+        e.startswith("Inte publicerat; inget ändrades:")
+        and f"{DOC} har ändrats sedan du började granska: {EDITOR['email']} publicerade det (version 1)" in e
+        for e in errors
+    ), errors
     assert (store.revision(), store.versions()) == before
     # A second document (the same förbund's plan), published by the other editor, lands beside the first.
     plan = (FIXTURES / "nordana-vp-2025.txt").read_bytes()

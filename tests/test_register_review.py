@@ -185,3 +185,16 @@ def test_the_fixture_report_registers_as_written():
     lines = read_report(path=str(FIXTURES / "nordana-ar-2024.txt"))
     assert register.guess_name(lines).value == "Samordningsförbundet Nordanå"
     assert register.county_of(register.guess_members(lines)) == "Västernorrlands län"
+
+
+def test_the_numbers_a_line_can_be_read_as_are_offered_to_pick_from():
+    from lib.ingest.review import number_groups
+
+    # Columns one space apart: every reading of the digit groups, in reading order.
+    assert number_groups("Kansli 2 410 2 388 22") == ["2 410", "2", "410", "2 388", "388", "22"]
+    assert number_groups("Resultat -1 210 -529 681") == ["-1 210", "-1", "210", "-529 681", "-529", "681"]
+    # Columns set apart by wide gaps: a single space groups digits, nothing else.
+    assert number_groups("Summa tillgångar    3 412    3 052") == ["3 412", "3 052"]
+    assert number_groups("Ingen siffra här") == []
+    assert stands_on("2 410", "Kansli 2 410 2 388 22") and stands_on("22", "Kansli 2 410 2 388 22")
+    assert not stands_on("410 2", "Kansli 2 410 2 388 22")

@@ -393,3 +393,29 @@ def test_a_folder_in_the_curated_format_is_published_only_with_its_files_checksu
     with pytest.raises(PublishError, match="ingen 'sha256"):
         transfer.publish_folder(other, bare, BO)
     assert other.revision() == "0:0"
+
+
+def test_a_write_on_a_document_changed_since_the_review_began_is_refused_with_who_and_when(store):
+    """No lost update (issue 21): two editors have the published document open; one replaces it with a
+    corrected version, the other's stale replace or withdrawal is refused and changes nothing."""
+    from lib.store import StaleError
+
+    store.publish(publication(), ANNA)
+    seen_by_anna = seen_by_bo = store.seen("nordana-ar-2024")
+    corrected = [row(21, "medlemsbidrag", "6 450"), *ROWS[1:]]
+    assert store.replace(publication(rows=corrected, reg=False), ANNA, "rättad", seen=seen_by_anna) == 2
+    before = (store.revision(), store.versions())
+    with pytest.raises(StaleError) as refused:
+        store.replace(publication(reg=False), BO, "min version", seen=seen_by_bo)
+    (message,) = refused.value.problems
+    assert message.startswith(
+        "nordana-ar-2024 har ändrats sedan du började granska: anna@example.se ersatte det (version 2) 20"
+    )
+    assert message.endswith("Inget sparades; ladda om dokumentets läge och granska mot det.")
+    with pytest.raises(StaleError):
+        store.withdraw("nordana-ar-2024", BO, "fel", seen=seen_by_bo)
+    assert (store.revision(), store.versions()) == before
+    # Reloaded, Bo's write is taken; a new document starts from 0 (nothing there yet).
+    assert store.replace(publication(reg=False), BO, "min version", seen=store.seen("nordana-ar-2024")) == 3
+    assert store.seen("nordana-vp-2025") == 0
+    assert [v["seen"] for v in store.versions()] == [store.seen("nordana-ar-2024")] * 3

@@ -28,6 +28,7 @@ from lib.ingest.review import (
     apply_review,
     corrections_off_the_line,
     excerpt_html,
+    number_groups,
     review_table,
 )
 from lib.registry import BASES, METRICS, UNITS
@@ -332,34 +333,57 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
     return reviewed, problems
 
 
+OTHER_VALUE = "__annat__"
+
+
 def added_form(report: Report, meta: DocumentMeta, added: list[dict], k: str) -> None:
-    with st.expander("Lägg till en uppgift som förslaget missade"):
-        with st.form(f"add_{k}", clear_on_submit=True, border=False):
-            c1, c2, c3 = st.columns([1, 3, 1])
-            last = max(1, report.lines[-1].no if report.lines else 1)
-            c1.number_input("Rad", 1, last, 1, key=f"add_line_{k}")
-            c2.selectbox("Mått", list(METRICS), format_func=_metric_label, key=f"add_metric_{k}")
-            c3.number_input("År", 1990, 2100, meta.year, 1, key=f"add_year_{k}")
-            c4, c5, c6, c7 = st.columns([2, 1, 1, 3])
+    """Add a figure the proposal missed: a report line, then the number as it stands among the line's numbers
+    (every way its digit groups can be read is offered), the metric and its year. Nothing is cleared when a
+    figure is refused, so the editor corrects what was wrong and tries again."""
+    with st.expander(
+        "Lägg till en uppgift som förslaget missade", expanded=bool(st.session_state.get(f"add_open_{k}"))
+    ):
+        last = max(1, report.lines[-1].no if report.lines else 1)
+        by_no = {ln.no: ln for ln in report.lines}
+        c1, c2, c3 = st.columns([1, 3, 1])
+        line = int(c1.number_input("Rad", 1, last, 1, key=f"add_line_{k}"))
+        c2.selectbox("Mått", list(METRICS), format_func=_metric_label, key=f"add_metric_{k}")
+        c3.number_input("År", 1990, 2100, meta.year, 1, key=f"add_year_{k}")
+        text = by_no[line].text if line in by_no else ""
+        st.html(excerpt_html(report.lines, line, radius=0))
+        groups = number_groups(text)
+        c4, c5, c6, c7 = st.columns([2, 1, 1, 3])
+        choice = c4.selectbox(
+            "Talet på raden",
+            [*groups, OTHER_VALUE],
+            format_func=lambda g: "Annat (skriv det)" if g == OTHER_VALUE else g,
+            key=f"add_group_{k}_{line}",
+            help="Varje sätt som radens siffergrupper kan läsas på; välj det som är tryckt",
+        )
+        if choice == OTHER_VALUE:
             c4.text_input("Tryckt värde", key=f"add_printed_{k}", help="Exakt som det står på raden")
-            c5.selectbox("Enhet", ["kr", "tkr", "mkr", *UNITS[1:]], key=f"add_unit_{k}")
-            c6.selectbox("Grund", [b for b in BASES if b != "härledd"], key=f"add_basis_{k}")
-            c7.text_input("Etikett (tom = texten före talet)", key=f"add_label_{k}")
-            # A callback: it runs before the next run with the values as submitted (and before the form clears).
-            st.form_submit_button("Lägg till", on_click=_add_clicked, args=(report.lines, added, k))
+        c5.selectbox("Enhet", ["kr", "tkr", "mkr", *UNITS[1:]], key=f"add_unit_{k}")
+        c6.selectbox("Grund", [b for b in BASES if b != "härledd"], key=f"add_basis_{k}")
+        c7.text_input("Etikett (tom = texten före talet)", key=f"add_label_{k}")
+        st.button("Lägg till", key=f"add_button_{k}", on_click=_add_clicked, args=(report.lines, added, k, line))
         for p in st.session_state.pop(f"add_problems_{k}", []):
             st.error(say(p, 300))
+        if msg := st.session_state.pop(f"add_done_{k}", ""):
+            st.success(say(msg, 300))
 
 
-def _add_clicked(lines: list[Line], added: list[dict], k: str) -> None:
+def _add_clicked(lines: list[Line], added: list[dict], k: str, line: int) -> None:
     state = st.session_state
+    state[f"add_open_{k}"] = True
+    choice = state.get(f"add_group_{k}_{line}", OTHER_VALUE)
+    printed = state.get(f"add_printed_{k}", "") if choice in (OTHER_VALUE, None) else choice
     row, problems = added_row(
         lines,
-        line=int(state[f"add_line_{k}"]),
+        line=line,
         metric=state[f"add_metric_{k}"],
         year=int(state[f"add_year_{k}"]),
         basis=state[f"add_basis_{k}"],
-        printed=state[f"add_printed_{k}"],
+        printed=printed,
         unit=state[f"add_unit_{k}"],
         label=state[f"add_label_{k}"],
     )
@@ -367,6 +391,10 @@ def _add_clicked(lines: list[Line], added: list[dict], k: str) -> None:
         state[f"add_problems_{k}"] = problems
     else:
         added.append(row)
+        state[f"add_label_{k}"] = ""  # the label belongs to this figure; line, unit and year stay for the next
+        state[f"add_done_{k}"] = (
+            f"Tillagd: {METRICS[row['metric']].label} {row['year']}, {printed} {row['printed_unit']}"
+        )
 
 
 # -- checks and publishing ----------------------------------------------------------------------
@@ -459,6 +487,9 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
         st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
         return
     current = next((v for v in versions if v["status"] == "gällande"), None)
+    seen = reviewed_state(pub)
+    if seen is None:
+        return
     for p in problems:
         st.error(say(p, 400))
     st.caption(f"Publiceras i {published.store_name()} som {pub.document}.")
@@ -475,7 +506,7 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
             disabled=bool(problems) or not reason.strip(),
             key="import_replace",
             on_click=_publish_clicked,
-            args=(pub, True),
+            args=(pub, True, seen),
         )
     else:
         st.button(
@@ -484,28 +515,57 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
             disabled=bool(problems),
             key="import_publish",
             on_click=_publish_clicked,
-            args=(pub, False),
+            args=(pub, False, seen),
         )
     errors = st.session_state.pop("_publish_errors", [])
     if errors:
         st.error("Inte publicerat; inget ändrades:\n\n" + "\n".join(f"- {say(p, 300)}" for p in errors))
 
 
-def _publish_clicked(pub: Publication, replacing: bool) -> None:
+def _seen_key(pub: Publication) -> str:
+    return f"_seen_{pub.document}_{pub.sha256[:12]}"
+
+
+def reviewed_state(pub: Publication) -> int | None:
+    """The document's state when this editor began reviewing this file for it (kept for the session): every
+    write carries it, and the store refuses one on a document that has changed since. None if unreadable."""
+    key = _seen_key(pub)
+    try:
+        now = published.store().seen(pub.document)
+    except Exception as exc:  # shown, never a traceback
+        st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
+        return None
+    seen = st.session_state.setdefault(key, now)
+    if seen != now:
+        st.warning(
+            f"{say(pub.document)} har ändrats av någon annan sedan du började granska (se Publicerade dokument "
+            "nedan). Att publicera eller ersätta nu vägras; läs in dokumentets nya läge först och granska mot det."
+        )
+        st.button("Läs in dokumentets nya läge", key="import_reload", on_click=_reload_state, args=(key, now))
+    return seen
+
+
+def _reload_state(key: str, now: int) -> None:
+    st.session_state[key] = now
+
+
+def _publish_clicked(pub: Publication, replacing: bool, seen: int) -> None:
     """The click, run before the next script run: exactly what the editor saw is published (or nothing)."""
     try:
         editor = editors.authorise(common.editor_decision(), getattr(st.user, "email", None))
         store = published.store()
         if replacing:
-            version = store.replace(pub, editor, st.session_state.get("replace_reason", ""))
+            version = store.replace(pub, editor, st.session_state.get("replace_reason", ""), seen=seen)
         else:
-            version = store.publish(pub, editor)
+            version = store.publish(pub, editor, seen=seen)
+        st.session_state[_seen_key(pub)] = store.seen(pub.document)  # the editor's own write is what they saw
     except PublishError as exc:
         st.session_state["_publish_errors"] = exc.problems
         return
     except (PermissionError, StoreUnavailable) as exc:
         st.session_state["_publish_errors"] = [str(exc)]
         return
+    st.session_state["replace_reason"] = ""  # the next destructive button starts disabled, with no old reason
     published.changed()
     st.session_state[f"imp_forbund_{pub.sha256[:12]}"] = pub.forbund  # registered now: choose it, not "new"
     st.session_state["_select_also"] = pub.forbund
@@ -577,18 +637,27 @@ def published_documents(ds: Dataset) -> None:
         st.caption("Dokumentet tas ur jämförelsen; det och dess uppgifter finns kvar i historiken.")
         doc = st.selectbox("Dokument", current, key="withdraw_document")
         reason = st.text_input("Varför?", key="withdraw_reason")
-        st.button("Dra tillbaka", disabled=not reason.strip(), key="withdraw", on_click=_withdraw_clicked, args=(doc,))
+        seen = {v["document"]: v["seen"] for v in versions if "seen" in v}.get(doc)
+        st.button(
+            "Dra tillbaka",
+            disabled=not reason.strip(),
+            key="withdraw",
+            on_click=_withdraw_clicked,
+            args=(doc, seen),
+        )
         errors = st.session_state.pop("_withdraw_errors", [])
         if errors:
             st.error("Inte tillbakadraget:\n\n" + "\n".join(f"- {say(p, 300)}" for p in errors))
 
 
-def _withdraw_clicked(document: str) -> None:
+def _withdraw_clicked(document: str, seen: int | None) -> None:
+    """``seen``: the document's state in the table the editor read (a change since then refuses the withdrawal)."""
     try:
         editor = editors.authorise(common.editor_decision(), getattr(st.user, "email", None))
-        published.store().withdraw(document, editor, st.session_state.get("withdraw_reason", ""))
+        published.store().withdraw(document, editor, st.session_state.get("withdraw_reason", ""), seen=seen)
     except (PermissionError, PublishError, StoreUnavailable) as exc:
         st.session_state["_withdraw_errors"] = getattr(exc, "problems", None) or [str(exc)]
         return
+    st.session_state["withdraw_reason"] = ""
     published.changed()
     st.session_state["_published_msg"] = (f"{document} är tillbakadraget ur jämförelsen.", None)

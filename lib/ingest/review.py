@@ -4,6 +4,7 @@ and turning the decisions into source rows."""
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import polars as pl
@@ -11,6 +12,7 @@ import polars as pl
 from lib.ingest.layout import Sections
 from lib.ingest.propose import UNREVIEWED
 from lib.ingest.reading import Line
+from lib.ingest.runs import readings, trailing_run
 from lib.numbers import NumberFormatError, normalise, parse_number
 from lib.registry import METRICS
 from lib.schema import SOURCE_COLUMNS, check_source_row
@@ -103,12 +105,57 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", normalise(text)).strip().lower()
 
 
+MAX_GROUP_TOKENS = 14  # a table row's numbers; readings are enumerated only up to this many tokens
+
+
+def number_groups(text: str) -> list[str]:
+    """Every number the line's trailing numbers can be read as, in order: "Kansli 2 410 2 388 22" (columns one
+    space apart) gives "2", "2 410", "410", "2 388", "388", "22", … — the editor picks the one printed."""
+    flat = re.sub(r"[^\S ]", " ", normalise(text))
+    _label, toks = trailing_run(flat)
+    toks = [t for t in toks if t not in ("%", "-")][-MAX_GROUP_TOKENS:]
+    # Numbers two or more spaces apart are separate columns: a reading never joins them into one number.
+    chunks, run = [], flat.rstrip()
+    for tok in reversed(toks):
+        cut = run.rstrip().rfind(tok)
+        gap = run[:cut]
+        chunks.append((tok, len(gap) - len(gap.rstrip()) >= 2 or not gap.strip()))
+        run = gap
+    # ``apart`` marks a token with a wide gap (or the label) before it: it starts a new column.
+    columns: list[list[str]] = []
+    current: list[str] = []
+    for tok, apart in reversed(chunks):
+        if apart and current:
+            columns.append(current)
+            current = []
+        current.append(tok)
+    if current:
+        columns.append(current)
+    found: dict[str, tuple[int, int]] = {}
+    offset = 0
+    spaced = len(columns) > 1  # columns set apart by wide gaps: within one, single spaces group digits
+    for col in columns:
+        for count in [1] if spaced else range(1, len(col) + 1):
+            for reading in readings(col, count):
+                start = offset
+                for cell in reading:
+                    width = len(cell.printed.replace("- ", "-").split())
+                    if not math.isnan(cell.value):
+                        found.setdefault(cell.printed, (start, -width))
+                    start += max(width, 1)
+        offset += len(col)
+    return sorted(found, key=found.get)
+
+
 def stands_on(printed: str, text: str) -> bool:
     """Whether the printed value stands whole on the line: "5 222 00" is not on "5 222 000", and "480" is on
-    "skulder   480       552" (columns are wider apart than a thousands group's one space)."""
+    "skulder   480       552" (columns are wider apart than a thousands group's one space); "2 410" is on
+    "Kansli 2 410 2 388 22" (one reading of numbers printed one space apart)."""
     p = _squash(printed)
     text = re.sub(r"\s", " ", normalise(text)).lower()  # spacing kept: it tells columns from digit groups
     if re.search(rf"(?<![\w,.])(?<!\d ){re.escape(p)}(?!\w|[,.]\d| \d)", text):
+        return True
+    if p in {_squash(g) for g in number_groups(text)}:
         return True
     joined = p.replace(" ", "")
     return bool(re.search(rf"(?<![\d,.]){re.escape(joined)}(?!\d|[,.]\d)", text.replace(" ", "")))

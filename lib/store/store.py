@@ -43,6 +43,10 @@ class PublishError(ValueError):
         super().__init__("; ".join(problems))
 
 
+class StaleError(PublishError):
+    """A write on a document that has changed since the editor began reviewing it (no lost update)."""
+
+
 class StoreUnavailable(RuntimeError):
     """The database cannot be reached or used (message for people, in Swedish; ``detail`` for the log)."""
 
@@ -201,6 +205,13 @@ class Store:
         """Every published version with its status now ("gällande", "ersatt", "tillbakadragen")."""
         with self._read() as conn:
             current = _current(conn)
+            last = dict(
+                conn.execute(
+                    select(t.history.c.document, func.max(t.history.c.id))
+                    .where(t.history.c.document.is_not(None))
+                    .group_by(t.history.c.document)
+                ).all()
+            )
             rows = conn.execute(select(t.documents).order_by(t.documents.c.document, t.documents.c.version)).mappings()
             out = []
             for r in rows:
@@ -211,8 +222,14 @@ class Store:
                     status = "tillbakadragen"
                 else:
                     status = "ersatt"
-                out.append({**dict(r), "status": status})
+                out.append({**dict(r), "status": status, "seen": int(last.get(r["document"]) or 0)})
             return out
+
+    def seen(self, document: str) -> int:
+        """The document's state as an editor sees it now: the id of its last history row (0 when it has none).
+        A write that carries it is refused if anyone has changed the document since."""
+        with self._read() as conn:
+            return _last_change(conn, document)[0]
 
     def registered(self) -> dict[str, dict]:
         """slug → the registry row, with ``members`` as (name, kind) pairs."""
@@ -225,23 +242,25 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def publish(self, pub: Publication, editor: Editor, comment: str = "") -> int:
-        """Publish a document not currently published (a new one, or one withdrawn before); its version."""
-        return self._put(pub, editor, "publicera", comment)
+    def publish(self, pub: Publication, editor: Editor, comment: str = "", seen: int | None = None) -> int:
+        """Publish a document not currently published (a new one, or one withdrawn before); its version.
+        ``seen``: the document's state when the editor began (Store.seen); None skips that check (tools)."""
+        return self._put(pub, editor, "publicera", comment, seen)
 
-    def replace(self, pub: Publication, editor: Editor, reason: str) -> int:
+    def replace(self, pub: Publication, editor: Editor, reason: str, seen: int | None = None) -> int:
         """A corrected report for a published document: a new version; the old one stays in the store."""
         if not reason.strip():
             raise PublishError(["ange varför dokumentet ersätts"])
-        return self._put(pub, editor, "ersätt", reason)
+        return self._put(pub, editor, "ersätt", reason, seen)
 
-    def withdraw(self, document: str, editor: Editor, reason: str) -> None:
+    def withdraw(self, document: str, editor: Editor, reason: str, seen: int | None = None) -> None:
         """Take a document out of the comparison; its versions and figures stay in the store and the history."""
         _check_editor(editor)
         if not reason.strip():
             raise PublishError(["ange varför dokumentet dras tillbaka"])
         self.ensure_schema()
         with self._write() as conn:
+            _refuse_if_changed(conn, document, seen)
             state = _current(conn).get(document)
             if state is None or state[0] == "dra tillbaka":
                 raise PublishError([f"{document} är inte publicerat nu"])
@@ -257,11 +276,12 @@ class Store:
         with self._read() as conn:
             return _validate(conn, pub, self.data_dir, _version_for(conn, pub.document))
 
-    def _put(self, pub: Publication, editor: Editor, action: str, comment: str) -> int:
+    def _put(self, pub: Publication, editor: Editor, action: str, comment: str, seen: int | None = None) -> int:
         _check_editor(editor)
         self.ensure_schema()
         try:
             with self._write() as conn:
+                _refuse_if_changed(conn, pub.document, seen)
                 state = _current(conn).get(pub.document)
                 active = state is not None and state[0] != "dra tillbaka"
                 if action == "publicera" and active:
@@ -375,6 +395,35 @@ def _current(conn: Connection) -> dict[str, tuple[str, int]]:
     for document, action, version in rows:
         out[document] = (action, version)
     return out
+
+
+def _last_change(conn: Connection, document: str) -> tuple[int, dict | None]:
+    row = (
+        conn.execute(select(t.history).where(t.history.c.document == document).order_by(t.history.c.id.desc()).limit(1))
+        .mappings()
+        .first()
+    )
+    return (int(row["id"]), dict(row)) if row else (0, None)
+
+
+_DONE = {"publicera": "publicerade", "ersätt": "ersatte", "dra tillbaka": "drog tillbaka"}
+
+
+def _refuse_if_changed(conn: Connection, document: str, seen: int | None) -> None:
+    """Inside the write's lock: the document must be as the editor saw it, or nothing is written."""
+    if seen is None:
+        return
+    last, row = _last_change(conn, document)
+    if last == seen or row is None:
+        return
+    what = _DONE.get(row["action"], row["action"])
+    version = f" (version {row['version']})" if row["version"] else ""
+    raise StaleError(
+        [
+            f"{document} har ändrats sedan du började granska: {row['editor']} {what} det{version} "
+            f"{str(row['at'])[:16].replace('T', ' ')}. Inget sparades; ladda om dokumentets läge och granska mot det."
+        ]
+    )
 
 
 def _version_for(conn: Connection, document: str) -> int:
