@@ -244,6 +244,40 @@ def test_replace_and_withdraw_show_in_the_history(store):
     assert "nordana" not in visitor("overview").multiselect(key="forbund").options
 
 
+def test_a_stale_replace_is_refused_and_the_colleagues_correction_stays(store):
+    """Two editors have the published document open with a new file each; one replaces it with a corrected
+    version 2; the other's later click on "Ersätt" is refused (who and when), and version 2 stays current."""
+    first = editor(EDITOR)
+    review_and_publish(first, upload(first))
+    corrected = REPORT.replace(b"1 520 000 kr", b"1 530 000 kr")
+    stale = REPORT.replace(b"1 520 000 kr", b"1 510 000 kr")
+    upload(first, corrected, "rattad.txt")
+    second = editor(OTHER)
+    upload(second, stale, "gammal.txt")
+    # Both are ready to replace version 1; the first clicks, the second's page still shows "version 2".
+    second.text_input(key="replace_reason").set_value("min version").run()
+    first.text_input(key="replace_reason").set_value("rättad av kansliet").run()
+    first.button(key="import_replace").click().run()
+    assert outcome(first).startswith(f"{DOC} version 2 är publicerad")
+    assert first.text_input(key="replace_reason").value == ""  # the next replace starts without the old reason
+    before = (store.revision(), store.versions())
+    second.button(key="import_replace").click().run()
+    assert not second.exception
+    errors = [plain(e.value) for e in second.error]
+    assert any(
+        f"{DOC} har ändrats sedan du började granska: {EDITOR['email']} ersatte det (version 2)" in e for e in errors
+    ), errors
+    assert (store.revision(), store.versions()) == before
+    # Now the page says so, and its buttons wait until the new state is loaded.
+    assert any("har ändrats av någon annan sedan du började granska" in plain(w.value) for w in second.warning)
+    assert second.button(key="import_replace").disabled
+    assert [v["source_file"] for v in store.versions() if v["status"] == "gällande"] == ["rattad.txt"]
+    # Loading the new state is an explicit act; then the editor may replace knowingly.
+    second.button(key="import_reload").click().run()
+    assert not any("har ändrats av någon annan" in plain(w.value) for w in second.warning)
+    assert second.button(key="import_replace").label == "Ersätt med version 3"
+
+
 def test_two_editors_at_once_both_land_and_a_failing_publish_changes_nothing(store):
     first, second = editor(EDITOR), editor(OTHER)
     k = upload(first)

@@ -411,7 +411,7 @@ def test_a_write_on_a_document_changed_since_the_review_began_is_refused_with_wh
     assert message.startswith(
         "nordana-ar-2024 har ändrats sedan du började granska: anna@example.se ersatte det (version 2) 20"
     )
-    assert message.endswith("Inget sparades; ladda om dokumentets läge och granska mot det.")
+    assert message.endswith("Inget sparades; läs in dokumentets nya läge och granska mot det.")
     with pytest.raises(StaleError):
         store.withdraw("nordana-ar-2024", BO, "fel", seen=seen_by_bo)
     assert (store.revision(), store.versions()) == before

@@ -487,9 +487,10 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
         st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
         return
     current = next((v for v in versions if v["status"] == "gällande"), None)
-    seen = reviewed_state(pub)
-    if seen is None:
+    state = reviewed_state(pub)
+    if state is None:
         return
+    seen, stale = state  # a changed document: the warning above says so, and the buttons wait for a reload
     for p in problems:
         st.error(say(p, 400))
     st.caption(f"Publiceras i {published.store_name()} som {pub.document}.")
@@ -503,7 +504,7 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
         st.button(
             f"Ersätt med version {current['version'] + 1}",
             type="primary",
-            disabled=bool(problems) or not reason.strip(),
+            disabled=bool(problems) or stale or not reason.strip(),
             key="import_replace",
             on_click=_publish_clicked,
             args=(pub, True, seen),
@@ -512,7 +513,7 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
         st.button(
             f"Publicera {len(pub.rows)} uppgifter" + (" och registrera förbundet" if pub.registration else ""),
             type="primary",
-            disabled=bool(problems),
+            disabled=bool(problems) or stale,
             key="import_publish",
             on_click=_publish_clicked,
             args=(pub, False, seen),
@@ -526,9 +527,10 @@ def _seen_key(pub: Publication) -> str:
     return f"_seen_{pub.document}_{pub.sha256[:12]}"
 
 
-def reviewed_state(pub: Publication) -> int | None:
-    """The document's state when this editor began reviewing this file for it (kept for the session): every
-    write carries it, and the store refuses one on a document that has changed since. None if unreadable."""
+def reviewed_state(pub: Publication) -> tuple[int, bool] | None:
+    """The document's state when this editor began reviewing this file for it (kept for the session), and
+    whether it has changed since: every write carries it, and the store refuses one on a document that has
+    changed since. None if the store cannot be read."""
     key = _seen_key(pub)
     try:
         now = published.store().seen(pub.document)
@@ -542,7 +544,7 @@ def reviewed_state(pub: Publication) -> int | None:
             "nedan). Att publicera eller ersätta nu vägras; läs in dokumentets nya läge först och granska mot det."
         )
         st.button("Läs in dokumentets nya läge", key="import_reload", on_click=_reload_state, args=(key, now))
-    return seen
+    return seen, seen != now
 
 
 def _reload_state(key: str, now: int) -> None:

@@ -421,7 +421,7 @@ def _refuse_if_changed(conn: Connection, document: str, seen: int | None) -> Non
     raise StaleError(
         [
             f"{document} har ändrats sedan du började granska: {row['editor']} {what} det{version} "
-            f"{str(row['at'])[:16].replace('T', ' ')}. Inget sparades; ladda om dokumentets läge och granska mot det."
+            f"{str(row['at'])[:16].replace('T', ' ')}. Inget sparades; läs in dokumentets nya läge och granska mot det."
         ]
     )
 
