@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 NBSP = "\u00a0"  # keeps "2 173 000 kr" on one line
 MINUS = "\u2212"
@@ -179,3 +181,16 @@ def present(df):
 
 def format_value_bool(v) -> str:
     return "–" if v is None else ("Ja" if v else "Nej")
+
+
+def fmt_time(stamp: str | None) -> str:
+    """A stored UTC time stamp ("2026-12-07T21:44:05Z") as Swedish local time, "2026-12-07 22:44"."""
+    if not stamp:
+        return ""
+    try:
+        at = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)[:16].replace("T", " ")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")

@@ -249,7 +249,7 @@ def test_the_same_new_forbund_registered_twice_at_once_is_registered_once(store_
 
 def test_schema_is_migrated_once_and_a_newer_schema_is_refused(store_url):
     s = Store.open(store_url)
-    assert s.ensure_schema() == [1]
+    assert s.ensure_schema() == [1, 2]
     assert Store.open(store_url).ensure_schema() == []  # another process: nothing to do
     with s.engine.begin() as conn:
         conn.execute(t.schema_version.insert().values(version=99, description="framtida", applied_at="x"))
@@ -419,3 +419,22 @@ def test_a_write_on_a_document_changed_since_the_review_began_is_refused_with_wh
     assert store.replace(publication(reg=False), BO, "min version", seen=store.seen("nordana-ar-2024")) == 3
     assert store.seen("nordana-vp-2025") == 0
     assert [v["seen"] for v in store.versions()] == [store.seen("nordana-ar-2024")] * 3
+
+
+def test_a_store_of_the_first_schema_gets_the_reviews_table_and_keeps_its_data(store_url):
+    """A database made before migration 2 (issue 21's reviews in progress) is migrated, nothing lost."""
+    old = Store.open(store_url)
+    with old.engine.begin() as conn:
+        t.metadata.create_all(conn, tables=[t.schema_version])
+        t._v1(conn)
+        conn.execute(t.schema_version.insert().values(version=1, description="v1", applied_at=t.now()))
+        conn.execute(  # what the first schema held: here, one line of history
+            t.history.insert().values(at=t.now(), editor=ANNA.email, action="registrera", forbund="nordana")
+        )
+    old.engine.dispose()
+    new = Store.open(store_url)
+    assert new.ensure_schema() == [2]
+    assert [(h["editor"], h["action"]) for h in new.history()] == [(ANNA.email, "registrera")]
+    new.save_review(BO, "nordana-ar-2024", SHA, "x.pdf", {"decisions": {}, "added": []})
+    assert new.review(BO.email, "nordana-ar-2024")["source_file"] == "x.pdf"
+    new.engine.dispose()

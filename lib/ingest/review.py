@@ -36,15 +36,97 @@ REVIEW_SCHEMA = {
 REVIEW_COLUMNS = list(REVIEW_SCHEMA)
 
 
-def review_table(rows: list[dict[str, str]], lines: list[Line]) -> pl.DataFrame:
-    """One row per proposed figure, next to the report line it was read from."""
+FIGURE_KEY = ("metric", "year", "basis", "period", "item", "kommun", "age_band")
+
+
+def proposal_key(row: dict) -> str:
+    """A proposal's identity within one file: its line and what figure it is."""
+    return "|".join(str(row.get(k) or "") for k in ("line", *FIGURE_KEY))
+
+
+def _figure_key(row: dict) -> tuple:
+    return tuple(str(row.get(k) or ("helår" if k == "period" else "")) for k in FIGURE_KEY)
+
+
+def decisions_of(rows: list[dict[str, str]], edited: list[dict]) -> dict[str, dict]:
+    """What the editor decided differently from the proposal (tick, printed value, unit), by proposal key: the
+    review's state, small enough to keep after every click."""
+    out: dict[str, dict] = {}
+    for r, d in zip(rows, edited, strict=True):
+        change: dict[str, object] = {}
+        if bool(d.get("Godkänn")) != (not r.get("caution")):
+            change["ok"] = bool(d.get("Godkänn"))
+        printed = str(d.get("Tryckt värde") or "").strip()
+        if printed != r["printed"]:
+            change["printed"] = printed
+        unit = str(d.get("Enhet") or "").strip()
+        if unit != r["printed_unit"]:
+            change["unit"] = unit
+        if change:
+            out[proposal_key(r)] = change
+    return out
+
+
+def against_previous(rows: list[dict[str, str]], previous: list[dict], version: int) -> list[dict[str, str]]:
+    """A new file of a published document, read against the version before it: a proposal the previous version
+    published with the same printed value is confirmed by that review (ticked); one whose value differs is
+    shown with the old value and left unticked; one the version did not have (its editor left it out, or the
+    file is new there) is left unticked too."""
+    before: dict[tuple, list[dict]] = {}
+    for p in previous:
+        before.setdefault(_figure_key(p), []).append(p)
+    out = []
+    for r in rows:
+        r = dict(r)
+        old = before.get(_figure_key(r), [])
+        if any(_squash(p["printed"]) == _squash(r["printed"]) for p in old):
+            r["caution"], r["previously"] = "", f"som i version {version}"
+        elif old:
+            was = ", ".join(f"«{p['printed']} {p['printed_unit']}» (rad {p['line']})" for p in old)
+            r["caution"] = f"ändrat sedan version {version}: där {was}; godkänn om det nya stämmer"
+        elif not r.get("caution"):  # left out of that version by its editor, or new in this file: ask
+            r["caution"] = f"inte med i version {version}; godkänn om det stämmer"
+        out.append(r)
+    return out
+
+
+def not_proposed_now(rows: list[dict[str, str]], previous: list[dict]) -> list[dict]:
+    """Figures of the previous version that no proposal of the new file gives (added by hand then, or read
+    from a line that changed)."""
+    now = {_figure_key(r) for r in rows}
+    return [p for p in previous if _figure_key(p) not in now]
+
+
+def carry_over(previous: list[dict], lines: list[Line]) -> tuple[list[dict[str, str]], list[dict]]:
+    """Previous figures whose printed value stands on the same line of the new file, as figures added by
+    hand (their provenance checked again), and those that do not."""
+    by_no = {ln.no: ln for ln in lines}
+    kept, left = [], []
+    for p in previous:
+        ln = by_no.get(int(p["line"]) if str(p.get("line", "")).isdigit() else -1)
+        if ln is None or not stands_on(p["printed"], ln.text):
+            left.append(p)
+            continue
+        row = {c: p.get(c, "") for c in SOURCE_COLUMNS}
+        row.update(page=str(ln.page or ""), note=ADDED)
+        row["rule"] = ADDED
+        kept.append(row)
+    return kept, left
+
+
+def review_table(
+    rows: list[dict[str, str]], lines: list[Line], decisions: dict[str, dict] | None = None
+) -> pl.DataFrame:
+    """One row per proposed figure, next to the report line it was read from; ``decisions`` (a saved review)
+    replace the proposal's tick, printed value and unit."""
     text = {ln.no: re.sub(r"\s+", " ", ln.text).strip() for ln in lines}
+    decided = [(decisions or {}).get(proposal_key(r), {}) for r in rows]
     return pl.DataFrame(
         {
-            "Godkänn": [not r.get("caution") for r in rows],
-            "Obs": [r.get("caution", "") for r in rows],
-            "Tryckt värde": [r["printed"] for r in rows],
-            "Enhet": [r["printed_unit"] for r in rows],
+            "Godkänn": [d.get("ok", not r.get("caution")) for r, d in zip(rows, decided, strict=True)],
+            "Obs": [r.get("caution") or r.get("previously", "") for r in rows],
+            "Tryckt värde": [d.get("printed", r["printed"]) for r, d in zip(rows, decided, strict=True)],
+            "Enhet": [d.get("unit", r["printed_unit"]) for r, d in zip(rows, decided, strict=True)],
             "År": [r["year"] + ("" if r["basis"] == "utfall" else f" {r['basis']}") for r in rows],
             "Mått": [
                 METRICS[r["metric"]].label
@@ -218,15 +300,19 @@ def added_row(
     return row, []
 
 
-def excerpt_html(lines: list[Line], focus: int, marked: set[int] = frozenset(), radius: int = 8) -> str:
-    """The report around line ``focus`` as escaped HTML: line numbers, the focus line highlighted, other lines
-    with proposals underlined. Everything from the report is escaped (no markup or links from a file)."""
+def excerpt_html(
+    lines: list[Line], focus: int, marked: set[int] = frozenset(), radius: int = 8, highlight: int | None = None
+) -> str:
+    """The report around line ``focus`` as escaped HTML: line numbers, the ``highlight`` line (default: the
+    focus) highlighted, other lines with proposals underlined. Everything from the report is escaped (no
+    markup or links from a file)."""
     by_no = {ln.no: i for i, ln in enumerate(lines)}
     centre = by_no.get(focus, 0)
+    highlight = focus if highlight is None else highlight
     rows = []
     for ln in lines[max(0, centre - radius) : centre + radius + 1]:
         style = "padding:1px 6px;white-space:pre-wrap;overflow-wrap:anywhere"
-        if ln.no == focus:
+        if ln.no == highlight:
             style += ";background:rgba(230,159,0,.35);font-weight:600;border-left:4px solid #E69F00"
         elif ln.no in marked:
             style += ";background:rgba(0,114,178,.10);border-left:4px solid rgba(0,114,178,.5)"

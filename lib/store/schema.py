@@ -122,14 +122,33 @@ history = Table(
 
 ACTIONS = ("registrera", "publicera", "ersätt", "dra tillbaka")
 
+# A review in progress, one per editor and document: what the editor decided about the proposals of one
+# file (JSON), so a restart, a lost connection or a colleague's question costs nothing. Not published data:
+# removed when the document is published from it, never exported.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("editor", String(320), primary_key=True),
+    Column("document", String(120), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("saved_at", String(32), nullable=False),
+    Column("state", Text, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[forbund, members, documents, figures, history])
 
 
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[reviews])
+
+
 # (version, description, function): append only.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "förbund, medlemmar, dokument (versioner), uppgifter och historik", _v1),
+    (2, "pågående granskningar per redaktör och dokument", _v2),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -10,6 +10,7 @@ at any point rolls the transaction back and the store is as it was.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lib.editors import Editor
+from lib.format import fmt_time
 from lib.schema import (
     DOCUMENTS_SCHEMA,
     FORBUND_SCHEMA,
@@ -240,6 +242,62 @@ class Store:
                     out[m["forbund"]]["members"].append((m["member"], m["kind"]))
             return out
 
+    # -- reviews in progress --------------------------------------------------------------------
+
+    def save_review(self, editor: Editor, document: str, sha256: str, source_file: str, state: dict) -> str:
+        """Keep the editor's review of one file for a document (replacing their earlier one); when it was saved."""
+        _check_editor(editor)
+        self.ensure_schema()
+        at = t.now()
+        values = {
+            "sha256": sha256,
+            "source_file": source_file,
+            "saved_at": at,
+            "state": json.dumps(state, ensure_ascii=False, sort_keys=True),
+        }
+        with self._write() as conn:
+            where = (t.reviews.c.editor == editor.email) & (t.reviews.c.document == document)
+            if conn.execute(select(t.reviews.c.editor).where(where)).first():
+                conn.execute(t.reviews.update().where(where).values(**values))
+            else:
+                conn.execute(t.reviews.insert().values(editor=editor.email, document=document, **values))
+        return at
+
+    def review(self, editor: str, document: str) -> dict | None:
+        """The editor's saved review of the document: sha256, source_file, saved_at and state; None if none."""
+        with self._read() as conn:
+            row = (
+                conn.execute(
+                    select(t.reviews).where((t.reviews.c.editor == editor) & (t.reviews.c.document == document))
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        try:
+            state = json.loads(row["state"])
+        except ValueError:
+            state = {}
+        return {**dict(row), "state": state if isinstance(state, dict) else {}}
+
+    def reviews(self, editor: str) -> list[dict]:
+        """The editor's reviews in progress, newest first (without their state)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.reviews.c.document, t.reviews.c.source_file, t.reviews.c.saved_at)
+                .where(t.reviews.c.editor == editor)
+                .order_by(t.reviews.c.saved_at.desc())
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def drop_review(self, editor: Editor, document: str) -> None:
+        self.ensure_schema()
+        with self._write() as conn:
+            conn.execute(
+                t.reviews.delete().where((t.reviews.c.editor == editor.email) & (t.reviews.c.document == document))
+            )
+
     # -- writing --------------------------------------------------------------------------------
 
     def publish(self, pub: Publication, editor: Editor, comment: str = "", seen: int | None = None) -> int:
@@ -336,6 +394,11 @@ class Store:
                         ],
                     )
                 _log(conn, editor, action, pub.forbund, pub.document, version, comment.strip(), now)
+                conn.execute(  # the review is done: what it decided is now the published version
+                    t.reviews.delete().where(
+                        (t.reviews.c.editor == editor.email) & (t.reviews.c.document == pub.document)
+                    )
+                )
                 return version
         except IntegrityError as exc:  # a constraint the checks above did not foresee: nothing was written
             raise PublishError([f"databasen vägrade spara ({type(exc.orig).__name__}); inget sparades"]) from exc
@@ -421,7 +484,7 @@ def _refuse_if_changed(conn: Connection, document: str, seen: int | None) -> Non
     raise StaleError(
         [
             f"{document} har ändrats sedan du började granska: {row['editor']} {what} det{version} "
-            f"{str(row['at'])[:16].replace('T', ' ')}. Inget sparades; läs in dokumentets nya läge och granska mot det."
+            f"{fmt_time(row['at'])}. Inget sparades; läs in dokumentets nya läge och granska mot det."
         ]
     )
 
