@@ -24,6 +24,11 @@ MEMBER_KOMMUNER_COLUMNS = {
 _COUNTY = re.compile(r"(?i)\b(länets|alla)\b.*\bkommuner\b|\bkommuner(na)?\s+i\s+länet\b")
 
 
+def is_county_wording(text: str) -> bool:
+    """ "Länets åtta kommuner": all of the förbund's län, not one kommun's name."""
+    return bool(_COUNTY.search(text))
+
+
 def _stated_count(text: str) -> int | None:
     """The count in "länets åtta kommuner" / "länets 8 kommuner" (number words: the extractor's vocabulary)."""
     for word in re.findall(r"\w+", text.lower()):

@@ -60,7 +60,9 @@ if report is not None:
     reviewer = getattr(st.user, "email", None) or "redaktör"
     rows, problems = importing.review(result, report, meta, reviewer)
     pub = importing.build_publication(report, slug, meta, rows, new)
-    problems = (new.problems if new else []) + problems
+    if new and new.problems:
+        todo = f"registreringen av förbundet är inte klar: {len(new.problems)} att rätta under Nytt förbund ovan"
+        problems = [todo, *problems]
     more, candidate = importing.checks(pub) if not problems else ([], None)
     importing.findings_panel(candidate, pub)
     importing.publish_panel(pub, problems + more)

@@ -141,10 +141,25 @@ def test_register_review_publish_and_see_it_on_every_page(store):
         "Arbetsförmedlingen (stat)",
         "Försäkringskassan (stat)",
         "Region Västernorrland (region)",
-        "Bergsjö (kommun)",
-        "Nordvik (kommun)",
+        "Härnösand (kommun)",
+        "Kramfors (kommun)",
         "Ånge (kommun)",
     ]
+    assert any(
+        c.value.startswith("Medlemskommuner enligt SCB: Härnösand (2280), Kramfors (2282), Ånge (2260)")
+        for c in at.caption
+    )
+    # A member that is no kommun is caught at the form, with the closest names; publishing waits.
+    members = at.text_area(key=f"reg_members_{k}").value
+    at.text_area(key=f"reg_members_{k}").set_value(members.replace("Kramfors", "Kramfor")).run()
+    said = [plain(e.value) for e in at.error if "Innan förbundet kan registreras" in e.value]
+    assert said == [
+        "Innan förbundet kan registreras:\n\n- medlemmen «Kramfor» är ingen av Sveriges 290 kommuner; menade du "
+        "«Kramfors»?"
+    ], said
+    assert at.button(key="import_publish").disabled
+    at.text_area(key=f"reg_members_{k}").set_value(members).run()
+    assert not [e for e in at.error if "Innan förbundet" in e.value]
     review_and_publish(at, k)
 
     # The registration, the document and the history are in the store.
@@ -194,13 +209,13 @@ def test_register_review_publish_and_see_it_on_every_page(store):
 
     exported = figures_table(ds).filter(forbund="nordana", metric="arets_resultat", year=2024)
     assert exported["provenance"][0].endswith("; rättad vid granskning, förslaget var 287")
-    # The report's invented kommuner have no SCB code: findings, not silently dropped (Ånge is real: 2260).
-    assert ds.findings.filter(forbund="nordana").select("check", "description").rows() == [
-        ("resultat", ds.findings.filter(forbund="nordana", check="resultat")["description"][0]),
-        ("medlemskommun", "Medlemmen ”Bergsjö” är ingen kommun i SCB:s kommunlista: ange kommunens namn"),
-        ("medlemskommun", "Medlemmen ”Nordvik” är ingen kommun i SCB:s kommunlista: ange kommunens namn"),
+    # The member kommuner were checked at registration: every one has its SCB code, no finding about them.
+    assert ds.findings.filter(forbund="nordana").select("check").rows() == [("resultat",)]
+    assert ds.kommuner.filter(forbund="nordana").select("kommun_kod", "kommun").rows() == [
+        ("2260", "Ånge"),
+        ("2280", "Härnösand"),
+        ("2282", "Kramfors"),
     ]
-    assert ds.kommuner.filter(forbund="nordana").select("kommun_kod", "kommun").rows() == [("2260", "Ånge")]
     pdf = build_briefing(ds, "nordana")
     import pdfplumber
 

@@ -198,3 +198,22 @@ def test_the_numbers_a_line_can_be_read_as_are_offered_to_pick_from():
     assert number_groups("Ingen siffra här") == []
     assert stands_on("2 410", "Kansli 2 410 2 388 22") and stands_on("22", "Kansli 2 410 2 388 22")
     assert not stands_on("410 2", "Kansli 2 410 2 388 22")
+
+
+def test_member_kommuner_must_be_kommuner_and_the_closest_names_are_offered():
+    codes, problems = register.kommun_check(
+        [
+            ("Sollefteå kommun", "kommun"),
+            ("Sollefta", "kommun"),
+            ("Nordvik", "kommun"),
+            ("Länets åtta kommuner", "kommun"),  # a county wording: the län decides (lib.membership)
+            ("Region Västernorrland", "region"),
+        ]
+    )
+    assert codes == {"Sollefteå kommun": "2283"}
+    assert problems == [
+        "medlemmen «Sollefta» är ingen av Sveriges 290 kommuner; menade du «Sollefteå» eller «Sollentuna»?",
+        "medlemmen «Nordvik» är ingen av Sveriges 290 kommuner",
+    ]
+    assert register.county_of_kommuner({"Ånge": "2260", "Sollefteå": "2283"}) == "Västernorrlands län"
+    assert register.county_of_kommuner({"Ånge": "2260", "Lycksele": "2481"}) is None

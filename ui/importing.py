@@ -159,7 +159,8 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
     taken = set(known_forbund(ds))
     found = register.guess_name(lines)
     members_guess = register.guess_members(lines)
-    with st.container(border=True):
+    box = st.container(border=True)
+    with box:
         st.markdown("**Nytt förbund**")
         st.caption("Förslagen är lästa ur rapporten; kontrollera och rätta dem. Slug är förbundets namn i länkar.")
         c1, c2 = st.columns(2)
@@ -175,7 +176,9 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
         if org_guess:
             c2.caption(f"Läst på rad {org_guess.line}.")
         counties = list(register.counties())
-        county_guess = register.county_of(members_guess)
+        county_guess = register.county_of(members_guess) or register.county_of_kommuner(
+            register.kommun_check(members_guess)[0]
+        )
         lan = c1.selectbox(
             "Län",
             counties,
@@ -203,7 +206,18 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
             format_func=lambda f: register.DEFAULT_CEILING_LABEL if f is None else f"rad {f.line}: {f.label[:110]}",
             key=f"reg_ceiling_{k}",
         )
-    pairs, problems = register.parse_members(members_text)
+        pairs, problems = register.parse_members(members_text)
+        codes, unknown = register.kommun_check(pairs)
+        problems += unknown
+        where = register.county_of_kommuner(codes) if codes else None
+        if lan and where and where != lan:
+            problems.append(f"medlemskommunerna ligger i {where}, inte i {lan}")
+        if codes:
+            st.caption(
+                "Medlemskommuner enligt SCB: "
+                + ", ".join(f"{say(n, 60)} ({c})" for n, c in codes.items())
+                + (f"; {where}" if where else "")
+            )
     org_found = None
     if org.strip():
         at = register.locate(lines, org.strip())
@@ -222,6 +236,11 @@ def registration_form(ds: Dataset, report: Report) -> NewForbund:
         lines=lines,
     )
     problems = registration_problems(row, taken) + problems
+    if problems:  # said at the form, where they are fixed; the publish button only refers to it
+        box.error(
+            "Innan förbundet kan registreras:\n\n" + "\n".join(f"- {say(p, 300)}" for p in problems),
+            icon=":material/edit_note:",
+        )
     return NewForbund(row, members, pairs, problems)
 
 

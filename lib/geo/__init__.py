@@ -59,6 +59,15 @@ def lookup(name: str) -> tuple[str, str] | None:
     return _by_name().get(normalise_name(name))
 
 
+def closest(name: str, n: int = 3) -> list[str]:
+    """SCB's names of the kommuner whose names are closest to ``name`` (a misspelling, a genitive)."""
+    import difflib
+
+    names = _by_name()
+    hits = difflib.get_close_matches(normalise_name(name), list(names), n=n, cutoff=0.75)
+    return [names[h][1] for h in hits]
+
+
 def lan_kommuner(lan_name: str) -> pl.DataFrame:
     """The kommuner of a län given by name ("Jämtlands län", "Region Jämtland Härjedalen" is not a län)."""
     k = kommuner()

@@ -86,6 +86,36 @@ def county_of(members: list[tuple[str, str]]) -> str | None:
     return None
 
 
+def kommun_check(members: list[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """Each member kommun resolved to SCB's code ({name: code}), and a problem for every name that is none of
+    Sweden's 290 kommuner, with the closest names offered. A county wording ("länets åtta kommuner") is left
+    to the län (lib.membership expands it by SCB's division)."""
+    from lib import geo
+    from lib.membership import is_county_wording
+
+    codes: dict[str, str] = {}
+    problems: list[str] = []
+    for name, kind in members:
+        if kind != "kommun" or is_county_wording(name):
+            continue
+        found = geo.lookup(name)
+        if found:
+            codes[name] = found[0]
+            continue
+        near = geo.closest(name)
+        hint = f"; menade du {' eller '.join(f'«{n}»' for n in near)}?" if near else ""
+        problems.append(f"medlemmen «{name}» är ingen av Sveriges 290 kommuner{hint}")
+    return codes, problems
+
+
+def county_of_kommuner(codes: dict[str, str]) -> str | None:
+    """The län of the member kommuner (by SCB code), when they all lie in one."""
+    from lib import geo
+
+    lan = {geo.kommuner().filter(kommun_kod=c)["lan"].to_list()[0] for c in codes.values()}
+    return lan.pop() if len(lan) == 1 else None
+
+
 def ceiling_lines(lines: list[Line], limit: int = 12) -> list[Found]:
     """Lines that may state the equity ceiling: eget kapital and a percentage on the line."""
     out = []

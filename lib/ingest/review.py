@@ -22,11 +22,11 @@ ADDED = "tillagd för hand vid granskningen"
 # In the order an editor reads a row: decision, the value and its unit, what it is, where it stands.
 REVIEW_SCHEMA = {
     "Godkänn": pl.Boolean,
-    "Obs": pl.String,
     "Tryckt värde": pl.String,
     "Enhet": pl.String,
     "År": pl.String,
     "Mått": pl.String,
+    "Obs": pl.String,
     "Rad": pl.Int64,
     "Etikett": pl.String,
     "Raden i rapporten": pl.String,
@@ -124,7 +124,6 @@ def review_table(
     return pl.DataFrame(
         {
             "Godkänn": [d.get("ok", not r.get("caution")) for r, d in zip(rows, decided, strict=True)],
-            "Obs": [r.get("caution") or r.get("previously", "") for r in rows],
             "Tryckt värde": [d.get("printed", r["printed"]) for r, d in zip(rows, decided, strict=True)],
             "Enhet": [d.get("unit", r["printed_unit"]) for r, d in zip(rows, decided, strict=True)],
             "År": [r["year"] + ("" if r["basis"] == "utfall" else f" {r['basis']}") for r in rows],
@@ -134,6 +133,7 @@ def review_table(
                 + (f" – {r['item']}" if r.get("item") else "")
                 for r in rows
             ],
+            "Obs": [r.get("caution") or r.get("previously", "") for r in rows],
             "Rad": [int(r["line"]) for r in rows],
             "Etikett": [r["label"] for r in rows],
             "Raden i rapporten": [text.get(int(r["line"]), "") for r in rows],
