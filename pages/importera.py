@@ -29,7 +29,11 @@ st.caption(
 )
 # No type= here: Streamlit would reject other files with an error of its own; lib.ingest checks the
 # type (and size, and whether a PDF is broken or encrypted) and says what is wrong, in Swedish.
+importing.uploader_in_swedish()
 upload = st.file_uploader("Rapport (PDF eller text)", key="upload", help=importing.upload_help())
+st.caption(importing.upload_help() + ". Dra filen hit eller välj den med knappen.")
+if upload is None:
+    importing.reviews_in_progress()
 report = importing.read_upload(upload) if upload is not None else None
 if report is not None:
     known = importing.known_forbund(ds)

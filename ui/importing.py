@@ -82,6 +82,36 @@ def upload_help() -> str:
     return f"PDF eller text (.txt), högst {MAX_MB} MB och {MAX_PAGES} sidor"
 
 
+def uploader_in_swedish() -> None:
+    """Streamlit's drop zone speaks English ("Upload", "20MB per file") and has no setting for it: its button
+    reads "Välj fil" (its accessible name too) and its limit is hidden, stated in Swedish beside it instead."""
+    st.html(
+        "<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{display:none}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']::after"
+        "{content:'Välj fil'}</style>"
+    )
+
+
+def reviews_in_progress() -> None:
+    """The signed-in editor's reviews kept in the store: after a restart or a lost connection the page says
+    what was being reviewed and how to go on."""
+    email = getattr(st.user, "email", None)
+    if not email:
+        return
+    try:
+        kept = published.store().reviews(email)
+    except Exception:  # the store is named elsewhere on the page when it cannot be reached
+        return
+    if kept:
+        st.info(
+            "Pågående granskningar (sparade): "
+            + "; ".join(f"{say(r['document'])} ({say(r['source_file'], 80)}, {fmt_time(r['saved_at'])})" for r in kept)
+            + ". Ladda upp samma fil igen för att fortsätta där du slutade.",
+            icon=":material/history:",
+        )
+
+
 # -- förbund ------------------------------------------------------------------------------------
 
 
