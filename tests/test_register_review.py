@@ -217,3 +217,36 @@ def test_member_kommuner_must_be_kommuner_and_the_closest_names_are_offered():
     ]
     assert register.county_of_kommuner({"Ånge": "2260", "Sollefteå": "2283"}) == "Västernorrlands län"
     assert register.county_of_kommuner({"Ånge": "2260", "Lycksele": "2481"}) is None
+
+
+def test_a_figure_of_one_insats_or_member_can_be_added_by_line():
+    from lib.ingest.review import added_row
+
+    lines = lines_from_text(
+        "Deltagare per insats 2024\nArbetslivsteamet               98      74       172\n"
+        "Kansli 2 410 2 388 22\nUnder året deltog 412 personer.\n"
+    )
+    row, problems = added_row(
+        lines,
+        line=2,
+        metric="deltagare",
+        year=2024,
+        basis="utfall",
+        printed="172",
+        unit="personer",
+        item="Arbetslivsteamet",
+    )
+    assert problems == []
+    assert {k: row[k] for k in ("label", "item", "item_kind", "part_of", "printed")} == {
+        "label": "Arbetslivsteamet",
+        "item": "Arbetslivsteamet",
+        "item_kind": "insats",
+        "part_of": "TOTAL",
+        "printed": "172",
+    }
+    kansli, problems = added_row(
+        lines, line=3, metric="drift_kostnad", year=2024, basis="budget", printed="2 410", unit="tkr", item="Kansli"
+    )
+    assert problems == [] and (kansli["label"], kansli["item_kind"]) == ("Kansli", "post")
+    plain, _ = added_row(lines, line=4, metric="deltagare", year=2024, basis="utfall", printed="412", unit="personer")
+    assert (plain["label"], plain["item"], plain["part_of"]) == ("Under året deltog", "", "")

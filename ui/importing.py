@@ -595,6 +595,11 @@ def added_form(report: Report, meta: DocumentMeta, added: list[dict], k: str) ->
         c5.selectbox("Enhet", ["kr", "tkr", "mkr", *UNITS[1:]], key=f"add_unit_{k}")
         c6.selectbox("Grund", [b for b in BASES if b != "härledd"], key=f"add_basis_{k}")
         c7.text_input("Etikett (tom = texten före talet)", key=f"add_label_{k}")
+        st.text_input(
+            "Insats, medlem eller post (tom = förbundets total)",
+            key=f"add_item_{k}",
+            help="T.ex. insatsens namn för deltagare i en insats, eller medlemmens namn för dess medlemsbidrag",
+        )
         st.button("Lägg till", key=f"add_button_{k}", on_click=_add_clicked, args=(report.lines, added, k, line))
         for p in st.session_state.pop(f"add_problems_{k}", []):
             st.error(say(p, 300))
@@ -616,12 +621,14 @@ def _add_clicked(lines: list[Line], added: list[dict], k: str, line: int) -> Non
         printed=printed,
         unit=state[f"add_unit_{k}"],
         label=state[f"add_label_{k}"],
+        item=state.get(f"add_item_{k}", ""),
     )
     if row is None:
         state[f"add_problems_{k}"] = problems
     else:
         added.append(row)
-        state[f"add_label_{k}"] = ""  # the label belongs to this figure; line, unit and year stay for the next
+        state[f"add_label_{k}"] = ""  # label and item belong to this figure; line, unit and year stay for the next
+        state[f"add_item_{k}"] = ""
         state[f"add_done_{k}"] = (
             f"Tillagd: {METRICS[row['metric']].label} {row['year']}, {printed} {row['printed_unit']}"
         )

@@ -243,6 +243,19 @@ def stands_on(printed: str, text: str) -> bool:
     return bool(re.search(rf"(?<![\d,.]){re.escape(joined)}(?!\d|[,.]\d)", text.replace(" ", "")))
 
 
+def item_kind_for(metric: str) -> str:
+    """What a named row of a metric is: a participant count of an insats, a member's contribution, a post."""
+    if METRICS[metric].unit == "personer":
+        return "insats"
+    if metric == "medlemsbidrag":
+        return "medlem"
+    if metric == "verksamhetens_intakter":
+        return "intaktspost"
+    if metric.startswith("kostnad") or metric == "verksamhetens_kostnader":
+        return "kostnadspost"
+    return "post"
+
+
 def added_row(
     lines: list[Line],
     *,
@@ -253,9 +266,11 @@ def added_row(
     printed: str,
     unit: str,
     label: str = "",
+    item: str = "",
 ) -> tuple[dict[str, str] | None, list[str]]:
     """A figure the extractor missed, chosen by the editor: the printed value (and label) must stand on that
-    report line, so the provenance stays checkable. Returns the row, or None and why not."""
+    report line, so the provenance stays checkable. ``item``: the insats, member or post the figure is of (its
+    kind follows from the metric). Returns the row, or None and why not."""
     by_no = {ln.no: (i, ln) for i, ln in enumerate(lines)}
     if line not in by_no:
         return None, [f"rapporten har ingen rad {line} (raderna är 1–{lines[-1].no if lines else 0})"]
@@ -270,7 +285,11 @@ def added_row(
     elif not stands_on(printed, ln.text):
         problems.append(f"«{printed}» står inte på rad {line}: «{ln.text.strip()[:120]}»")
     if not label.strip() and printed and _squash(printed) in text:
-        label = ln.text[: normalise(ln.text).find(normalise(printed).split()[0])].strip(" :.–-")
+        row_label = trailing_run(normalise(ln.text))[0]
+        if row_label and printed in number_groups(ln.text):  # a table row: its label, before all its numbers
+            label = row_label.strip(" :.–-")
+        else:
+            label = ln.text[: normalise(ln.text).find(normalise(printed).split()[0])].strip(" :.–-")
     label = re.sub(r"\s+", " ", label).strip()[:120]
     if label and _squash(label) not in text:
         problems.append(f"etiketten «{label}» står inte på rad {line}")
@@ -289,6 +308,8 @@ def added_row(
         page=str(ln.page or ""),
         note=ADDED,
     )
+    if item.strip():
+        row.update(item=re.sub(r"\s+", " ", item).strip()[:120], item_kind=item_kind_for(metric), part_of="TOTAL")
     row["rule"] = ADDED
     errors = check_source_row("tillägg", line, row, set())
     if errors:
