@@ -250,3 +250,11 @@ def test_a_figure_of_one_insats_or_member_can_be_added_by_line():
     assert problems == [] and (kansli["label"], kansli["item_kind"]) == ("Kansli", "post")
     plain, _ = added_row(lines, line=4, metric="deltagare", year=2024, basis="utfall", printed="412", unit="personer")
     assert (plain["label"], plain["item"], plain["part_of"]) == ("Under året deltog", "", "")
+
+
+def test_numbers_in_running_text_are_offered_too():
+    from lib.ingest.review import number_groups
+
+    assert number_groups("budget på -1 210 tkr. Det egna kapitalet uppgår till 1 848 tkr,") == ["-1 210", "1 848"]
+    assert number_groups("Not 3  2 410 2 388 22") == ["3", "2 410", "2", "410", "2 388", "388", "22"]
+    assert number_groups("Under 2024 deltog 412 personer") == ["412"]  # a year is not a figure's number

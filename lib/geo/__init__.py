@@ -55,8 +55,13 @@ def _by_name() -> dict[str, tuple[str, str]]:
 
 
 def lookup(name: str) -> tuple[str, str] | None:
-    """(code, SCB's name) for a kommun name as a report prints it; None when no kommun has that name."""
-    return _by_name().get(normalise_name(name))
+    """(code, SCB's name) for a kommun name as a report prints it ("Falkenbergs kommun", and the genitive
+    alone, "Falkenbergs", as in "Falkenbergs och Varbergs kommuner"); None when no kommun has that name."""
+    key = normalise_name(name)
+    found = _by_name().get(key)
+    if found is None and key.endswith("s"):
+        found = _by_name().get(key[:-1])
+    return found
 
 
 def closest(name: str, n: int = 3) -> list[str]:

@@ -9,6 +9,7 @@ import re
 
 import polars as pl
 
+from lib.ingest import vocabulary as vocab
 from lib.ingest.layout import Sections
 from lib.ingest.propose import UNREVIEWED
 from lib.ingest.reading import Line
@@ -190,34 +191,43 @@ def _squash(text: str) -> str:
 MAX_GROUP_TOKENS = 14  # a table row's numbers; readings are enumerated only up to this many tokens
 
 
+_NUMBER_TOKEN = re.compile(r"^[-(]?\d+(?:[,.]\d+)?\)?%?$")
+
+
 def number_groups(text: str) -> list[str]:
-    """Every number the line's trailing numbers can be read as, in order: "Kansli 2 410 2 388 22" (columns one
-    space apart) gives "2", "2 410", "410", "2 388", "388", "22", … — the editor picks the one printed."""
+    """Every number the line's numbers can be read as, in order: "Kansli 2 410 2 388 22" (columns one space
+    apart) gives "2 410", "2", "410", "2 388", "388", "22"; numbers in running text ("en budget på -1 210
+    tkr") too. Runs of numbers two or more spaces apart are separate columns. The editor picks the printed one."""
     flat = re.sub(r"[^\S ]", " ", normalise(text))
-    _label, toks = trailing_run(flat)
-    toks = [t for t in toks if t not in ("%", "-")][-MAX_GROUP_TOKENS:]
-    # Numbers two or more spaces apart are separate columns: a reading never joins them into one number.
-    chunks, run = [], flat.rstrip()
-    for tok in reversed(toks):
-        cut = run.rstrip().rfind(tok)
-        gap = run[:cut]
-        chunks.append((tok, len(gap) - len(gap.rstrip()) >= 2 or not gap.strip()))
-        run = gap
-    # ``apart`` marks a token with a wide gap (or the label) before it: it starts a new column.
+    # Runs of number tokens anywhere on the line, each cut into columns where the gap is two spaces or more.
     columns: list[list[str]] = []
+    united: set[int] = set()  # runs followed by a unit ("4 012 500 kr"): one amount
     current: list[str] = []
-    for tok, apart in reversed(chunks):
-        if apart and current:
-            columns.append(current)
+    for m in re.finditer(r"\S+", flat):
+        tok = m.group(0).rstrip(".,:;")
+        gap = flat[: m.start()]
+        wide = len(gap) - len(gap.rstrip(" ")) >= 2
+        if tok and _NUMBER_TOKEN.match(tok) and not re.fullmatch(r"\(?(?:19|20)\d{2}\)?", tok):
+            if current and wide:
+                columns.append(current)
+                current = []
+            current.append(tok)
+        else:
+            if current:
+                if tok and vocab.unit_of(tok) is not None:
+                    united.add(len(columns))
+                columns.append(current)
             current = []
-        current.append(tok)
     if current:
         columns.append(current)
+    columns = [c[-MAX_GROUP_TOKENS:] for c in columns]
     found: dict[str, tuple[int, int]] = {}
     offset = 0
-    spaced = len(columns) > 1  # columns set apart by wide gaps: within one, single spaces group digits
-    for col in columns:
-        for count in [1] if spaced else range(1, len(col) + 1):
+    for n, col in enumerate(columns):
+        # Where the line sets its numbers apart (wide gaps, words or a unit after them), single spaces inside
+        # a run group digits: one number, if the run reads as one. A lone run may be several columns.
+        one = (len(columns) > 1 or n in united) and readings(col, 1)
+        for count in [1] if one else range(1, len(col) + 1):
             for reading in readings(col, count):
                 start = offset
                 for cell in reading:
@@ -285,8 +295,8 @@ def added_row(
     elif not stands_on(printed, ln.text):
         problems.append(f"«{printed}» står inte på rad {line}: «{ln.text.strip()[:120]}»")
     if not label.strip() and printed and _squash(printed) in text:
-        row_label = trailing_run(normalise(ln.text))[0]
-        if row_label and printed in number_groups(ln.text):  # a table row: its label, before all its numbers
+        row_label, trailing = trailing_run(normalise(ln.text))
+        if row_label and _squash(printed) in _squash(" ".join(trailing)):  # a table row: the text before its numbers
             label = row_label.strip(" :.–-")
         else:
             label = ln.text[: normalise(ln.text).find(normalise(printed).split()[0])].strip(" :.–-")
