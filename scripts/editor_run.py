@@ -299,14 +299,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("reports", nargs="*", type=Path)
     parser.add_argument("--shots", type=Path, help="mapp för skärmbilder")
     args = parser.parse_args(argv)
-    reports = args.reports or sorted((ROOT / "tests" / "ingest_corpus").glob("helrapport_*.txt"))
+    tallies = run(args.reports or sorted((ROOT / "tests" / "ingest_corpus").glob("helrapport_*.txt")), args.shots)
+    for t in tallies:
+        print(f"\n{t.report}: {t.proposals} förslag, {t.wrong_preticked} felaktiga förbockade")
+        print(f"  nyckeluppgifter publicerade: {t.entered} av {t.key}; kunde inte läggas in: {len(t.not_entered)}")
+        for n in t.not_entered:
+            print(f"    - {n}")
+        print(f"  handgrepp: {sum(t.actions.values())} ({', '.join(f'{k} {v}' for k, v in t.actions.items())})")
+        print(f"  förslag utanför nyckeluppgifterna (granskade för hand, lämnade som föreslagna): {len(t.unjudged)}")
+        print(f"  tid för den skriptade redaktören: {t.seconds:.0f} s")
+    bad = any(t.wrong_preticked or t.not_entered for t in tallies)
+    return 1 if bad else 0
+
+
+def run(reports: list[Path], shots: Path | None = None) -> list[Tally]:
+    """The scripted editor on each report, on a server and store of its own; what each took."""
     from playwright.sync_api import sync_playwright
 
     from tests.localserver import CHROMIUM, CHROMIUM_ARGS, serve
     from tests.test_browser_import import SECRETS
 
-    if args.shots:
-        args.shots.mkdir(parents=True, exist_ok=True)
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
     tallies = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -318,19 +332,10 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for report in reports:
-                    tallies.append(run_one(browser, srv.url, report, store, args.shots))
+                    tallies.append(run_one(browser, srv.url, report, store, shots))
                 browser.close()
             store.engine.dispose()
-    for t in tallies:
-        print(f"\n{t.report}: {t.proposals} förslag, {t.wrong_preticked} felaktiga förbockade")
-        print(f"  nyckeluppgifter publicerade: {t.entered} av {t.key}; kunde inte läggas in: {len(t.not_entered)}")
-        for n in t.not_entered:
-            print(f"    - {n}")
-        print(f"  handgrepp: {sum(t.actions.values())} ({', '.join(f'{k} {v}' for k, v in t.actions.items())})")
-        print(f"  förslag utanför nyckeluppgifterna (granskade för hand, lämnade som föreslagna): {len(t.unjudged)}")
-        print(f"  tid för den skriptade redaktören: {t.seconds:.0f} s")
-    bad = any(t.wrong_preticked or t.not_entered for t in tallies)
-    return 1 if bad else 0
+    return tallies
 
 
 if __name__ == "__main__":
