@@ -124,18 +124,13 @@ def run_one(browser, url: str, report: Path, store: Store, shots: Path | None) -
     settle(page)
 
     # -- registration ------------------------------------------------------------------------------
-    name = page.get_by_label("Fullständigt namn")
-    if name.input_value() != truth["name"]:
-        name.fill(truth["name"])
-        name.press("Enter")
-        act["registrering: rätta namnet"] += 1
-        settle(page)
-    org = page.get_by_label("Organisationsnummer")
-    if org.input_value() != truth["org_nr"]:
-        org.fill(truth["org_nr"])
-        org.press("Enter")
-        act["registrering: rätta org.nr"] += 1
-        settle(page)
+    for label, value in (("Fullständigt namn", truth["name"]), ("Organisationsnummer", truth["org_nr"])):
+        box = page.get_by_role("textbox", name=label, exact=True)
+        if box.input_value() != value:
+            box.fill(value)
+            box.press("Enter")
+            act[f"registrering: rätta {label.lower()}"] += 1
+            settle(page)
     members_box = page.get_by_label("Medlemmar, en per rad: Namn (kommun, region eller stat)")
     members_text = members_box.input_value()
     pairs, _ = register.parse_members(members_text)

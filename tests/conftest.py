@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,11 +51,12 @@ PG_MISSING = (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    """An empty store of each kind, one per test (PostgreSQL: a database created and dropped for it)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'publicerat.sqlite'}"
+@contextmanager
+def empty_store(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty store of ``kind`` (SQLite: a file in ``folder``; PostgreSQL: a database created for
+    it on the test server and dropped afterwards; skipped where that server is missing)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'publicerat.sqlite'}"
         return
     if not PG_URL:
         pytest.skip(PG_MISSING)
@@ -72,6 +75,24 @@ def store_url(request, tmp_path):
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty store of each kind, one per test (PostgreSQL: a database created and dropped for it)."""
+    with empty_store(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app_store(store_url, monkeypatch):
+    """The app's store for this test (the app reads FINSAM_STORE_URL on every call), opened for the test too."""
+    from lib.store import Store
+
+    monkeypatch.setenv("FINSAM_STORE_URL", store_url)
+    s = Store.open(store_url)
+    yield s
+    s.engine.dispose()
 
 
 # -- browser tests: one server per test module, Debian's Chromium ---------------------------------------

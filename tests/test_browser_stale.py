@@ -4,11 +4,10 @@ open with a new file each; one replaces it, the other's stale "Ersätt" is refus
 from __future__ import annotations
 
 import os
-from uuid import uuid4
 
 import pytest
 
-from tests.conftest import FIXTURES, PG_MISSING, PG_URL, ROOT, served
+from tests.conftest import FIXTURES, ROOT, empty_store, served
 from tests.test_browser import DESKTOP, SHOTS, click_when_still, context_for
 from tests.test_browser_import import EDITOR, SECRETS, settle
 
@@ -20,34 +19,13 @@ REPORT = (FIXTURES / "nordana-ar-2024.txt").read_text(encoding="utf-8")
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"stale-{request.param}")
     (folder / "secrets.toml").write_text(SECRETS, encoding="utf-8")
-    url, drop = f"sqlite:///{folder / 'publicerat.sqlite'}", None
-    if request.param == "postgresql":
-        if not PG_URL:
-            pytest.skip(PG_MISSING)
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        name = f"finsam_{uuid4().hex[:12]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-        def drop():
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
-
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "tests" / "fake_editor"), os.environ.get("PYTHONPATH", "")]),
-        "FINSAM_TEST_EDITOR": EDITOR,
-        "FINSAM_STORE_URL": url,
-    }
-    try:
+    with empty_store(request.param, folder) as url:
+        env = {
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "tests" / "fake_editor"), os.environ.get("PYTHONPATH", "")]),
+            "FINSAM_TEST_EDITOR": EDITOR,
+            "FINSAM_STORE_URL": url,
+        }
         yield from served(options=("--secrets.files", str(folder / "secrets.toml")), env=env)
-    finally:
-        if drop:
-            drop()
 
 
 def tab_with(browser, server, path):

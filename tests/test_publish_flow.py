@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from lib.data import build_dataset
 from lib.registry import METRICS
-from lib.store import Store
 from tests.conftest import FIXTURES, ROOT
 from tests.test_app import PAGES, run, specs
 from tests.test_import_page import AUTH, EDITOR
@@ -24,12 +23,8 @@ OTHER = {"is_logged_in": True, "email": "annan.redaktor@example.se"}
 
 
 @pytest.fixture
-def store(store_url, monkeypatch):
-    """The app's store for this test (the app reads FINSAM_STORE_URL on every call)."""
-    monkeypatch.setenv("FINSAM_STORE_URL", store_url)
-    s = Store.open(store_url)
-    yield s
-    s.engine.dispose()
+def store(app_store):
+    return app_store
 
 
 def editor(user=EDITOR) -> AppTest:

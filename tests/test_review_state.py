@@ -101,15 +101,8 @@ def test_the_store_keeps_one_review_per_editor_and_document(store_url):
     store.engine.dispose()
 
 
-@pytest.fixture
-def store(store_url, monkeypatch):
-    monkeypatch.setenv("FINSAM_STORE_URL", store_url)
-    s = Store.open(store_url)
-    yield s
-    s.engine.dispose()
-
-
-def test_a_review_survives_a_restart_and_a_new_file_starts_from_the_published_version(store):
+def test_a_review_survives_a_restart_and_a_new_file_starts_from_the_published_version(app_store):
+    store = app_store
     at = editor()
     k = upload(at)
     table = at.data_editor(key=f"review_{k}_{DOC}").value
