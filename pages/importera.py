@@ -8,7 +8,8 @@ import streamlit as st
 
 from lib.format import escape_markdown
 from lib.registry import METRICS
-from ui import common, importing
+from ui import common
+from ui.importing import publish, registration, review, upload
 
 decision = common.editor_decision()
 if not decision.allowed:
@@ -29,47 +30,47 @@ st.caption(
 )
 # No type= here: Streamlit would reject other files with an error of its own; lib.ingest checks the
 # type (and size, and whether a PDF is broken or encrypted) and says what is wrong, in Swedish.
-importing.uploader_in_swedish()
-upload = st.file_uploader("Rapport (PDF eller text)", key="upload", help=importing.upload_help())
-st.caption(importing.upload_help() + ". Dra filen hit eller välj den med knappen.")
-if upload is None:
-    importing.reviews_in_progress()
-report = importing.read_upload(upload) if upload is not None else None
+upload.uploader_in_swedish()
+uploaded = st.file_uploader("Rapport (PDF eller text)", key="upload", help=upload.upload_help())
+st.caption(upload.upload_help() + ". Dra filen hit eller välj den med knappen.")
+if uploaded is None:
+    upload.reviews_in_progress()
+report = upload.read_upload(uploaded) if uploaded is not None else None
 if report is not None:
-    known = importing.known_forbund(ds)
-    slug = importing.choose_forbund(known, report)
-    new = importing.registration_form(ds, report) if slug == importing.NEW else None
+    known = registration.known_forbund(ds)
+    slug = registration.choose_forbund(known, report)
+    new = registration.registration_form(ds, report) if slug == registration.NEW else None
     if new is not None:
         slug, name, members = new.row["forbund"], new.row["name"], new.member_pairs
     else:
         name, members = known[slug].name, known[slug].members
-    meta = importing.document_form(report, name, slug)
+    meta = registration.document_form(report, name, slug)
     if meta is None:
         st.info("Ange förbundets slug för att fortsätta.")
         st.stop()
     new = new.for_document(meta.document) if new is not None else None
-    result = importing.proposals(report, slug, meta, members)
+    result = review.proposals(report, slug, meta, members)
     st.success(f"{len(result.rows)} föreslagna uppgifter ur {len(report.lines)} rader.")
     if result.missing:
-        st.warning("Hittades inte: " + importing.say(", ".join(METRICS[m].label.lower() for m in result.missing)))
+        st.warning("Hittades inte: " + upload.say(", ".join(METRICS[m].label.lower() for m in result.missing)))
     for conflict in result.conflicts:
         st.warning(
             "Olika värden för samma uppgift (inget av dem är förbockat; godkänn det som stämmer): "
-            + importing.say(conflict)
+            + upload.say(conflict)
         )
     if result.notes:
         with st.expander(f"Extraktorns anteckningar ({len(result.notes)})"):
             for note in result.notes:
-                st.caption(importing.say(note))
+                st.caption(upload.say(note))
     reviewer = getattr(st.user, "email", None) or "redaktör"
-    rows, problems = importing.review(result, report, meta, reviewer)
-    pub = importing.build_publication(report, slug, meta, rows, new)
+    rows, problems = review.review(result, report, meta, reviewer)
+    pub = publish.build_publication(report, slug, meta, rows, new)
     if new and new.problems:
         todo = f"registreringen av förbundet är inte klar: {len(new.problems)} att rätta under Nytt förbund ovan"
         problems = [todo, *problems]
-    more, candidate = importing.checks(pub) if not problems else ([], None)
-    importing.findings_panel(candidate, pub)
-    importing.publish_panel(pub, problems + more)
-    importing.download(rows, meta, report)
-importing.published_message(common.names())  # after a withdrawal without a report open
-importing.published_documents(ds)
+    more, candidate = publish.checks(pub) if not problems else ([], None)
+    publish.findings_panel(candidate, pub)
+    publish.publish_panel(pub, problems + more)
+    publish.download(rows, meta, report)
+publish.published_message(common.names())  # after a withdrawal without a report open
+publish.published_documents(ds)

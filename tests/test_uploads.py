@@ -44,7 +44,7 @@ def test_one_size_limit_everywhere():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_MB
     assert f"{MAX_MB} MB" in (ROOT / "README.md").read_text(encoding="utf-8")
-    importera = (ROOT / "ui" / "importing.py").read_text(encoding="utf-8")
+    importera = (ROOT / "ui" / "importing" / "upload.py").read_text(encoding="utf-8")
     assert "MAX_MB" in importera and "MAX_BYTES" not in importera
     with pytest.raises(IngestError, match=f"högst {MAX_MB} MB"):
         read_report(data=b"%PDF" + b"0" * (MAX_MB * 1024 * 1024 + 1), name="stor.pdf")

@@ -1,0 +1,215 @@
+"""The import page's second step: which förbund the report is of (a known one, or a new one registered from
+the report with its members checked against SCB's kommuner) and which document it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from lib.data import Dataset
+from lib.ingest import register
+from lib.ingest.propose import guess_type, guess_year
+from lib.ingest.reading import Line
+from lib.schema import registration_problems
+from ui import published
+from ui.importing.upload import Report, say
+
+NEW = "__nytt__"
+TYPES = {"årsredovisning": "ar", "verksamhetsplan": "vp"}
+
+
+@dataclass(frozen=True)
+class Known:
+    slug: str
+    name: str
+    short_name: str
+    members: list[tuple[str, str]]
+
+
+def known_forbund(ds: Dataset) -> dict[str, Known]:
+    """The förbund in the comparison and those registered in the store (also with every document withdrawn)."""
+    out = {
+        r["forbund"]: Known(
+            r["forbund"],
+            r["name"],
+            r["short_name"],
+            [(m["member"], m["kind"]) for m in ds.members.filter(forbund=r["forbund"]).iter_rows(named=True)],
+        )
+        for r in ds.forbund.iter_rows(named=True)
+    }
+    for slug, r in published.registered().items():
+        out.setdefault(slug, Known(slug, r["name"], r["short_name"], r["members"]))
+    return out
+
+
+def _known_guess(known: dict[str, Known], lines: list[Line]) -> str:
+    found = register.guess_name(lines)
+    if found:
+        for k in known.values():
+            if k.name.lower() == found.value.lower():
+                return k.slug
+    head = " ".join(ln.text for ln in lines[:60]).lower()
+    for k in known.values():
+        if k.name.lower() in head:
+            return k.slug
+    return NEW
+
+
+def choose_forbund(known: dict[str, Known], report: Report) -> str:
+    options = [*known, NEW]
+    key = f"imp_forbund_{report.key}"
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = _known_guess(known, report.lines)
+    return st.selectbox(
+        "Förbund",
+        options,
+        format_func=lambda s: "➕ Nytt förbund (registrera)" if s == NEW else known[s].short_name,
+        key=key,
+        help="Välj ett förbund som redan finns, eller registrera ett nytt.",
+    )
+
+
+@dataclass(frozen=True)
+class NewForbund:
+    row: dict[str, str]
+    members: list[dict[str, str]]
+    member_pairs: list[tuple[str, str]]
+    problems: list[str]
+
+    def for_document(self, document: str) -> NewForbund:
+        """The registry rows pointing at the document being published (where a value was read from it)."""
+        row = dict(self.row)
+        for col in ("org_nr_document", "ceiling_document"):
+            if row[col.replace("_document", "_line")]:
+                row[col] = document
+        members = [{**m, "document": document if m["line"] else ""} for m in self.members]
+        return NewForbund(row, members, self.member_pairs, self.problems)
+
+
+def registration_form(ds: Dataset, report: Report) -> NewForbund:
+    """Name, slug, län, region, org.nr, members and ceiling of a förbund not known yet, suggested from the report."""
+    lines, k = report.lines, report.key
+    taken = set(known_forbund(ds))
+    found = register.guess_name(lines)
+    members_guess = register.guess_members(lines)
+    box = st.container(border=True)
+    with box:
+        st.markdown("**Nytt förbund**")
+        st.caption("Förslagen är lästa ur rapporten; kontrollera och rätta dem. Slug är förbundets namn i länkar.")
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Fullständigt namn", value=found.value if found else "", key=f"reg_name_{k}")
+        if found:
+            c1.caption(f"Läst på rad {found.line}.")
+        short = c2.text_input("Kort namn (i diagrammen)", value=register.short_name(name), key=f"reg_short_{k}")
+        slug = c1.text_input(
+            "Slug (a–z, 0–9, bindestreck)", value=register.suggest_slug(name, taken), key=f"reg_slug_{k}"
+        ).strip()
+        org_guess = register.guess_org_nr(lines)
+        org = c2.text_input("Organisationsnummer", value=org_guess.value if org_guess else "", key=f"reg_org_{k}")
+        if org_guess:
+            c2.caption(f"Läst på rad {org_guess.line}.")
+        counties = list(register.counties())
+        county_guess = register.county_of(members_guess) or register.county_of_kommuner(
+            register.kommun_check(members_guess)[0]
+        )
+        lan = c1.selectbox(
+            "Län",
+            counties,
+            index=counties.index(county_guess) if county_guess in counties else None,
+            key=f"reg_lan_{k}",
+            placeholder="Välj län",
+        )
+        region = c2.text_input(
+            "Region", value=register.counties().get(lan or "", ""), key=f"reg_region_{k}_{lan or ''}"
+        )
+        members_text = st.text_area(
+            "Medlemmar, en per rad: Namn (kommun, region eller stat)",
+            value=register.format_members(members_guess),
+            height=160,
+            key=f"reg_members_{k}",
+        )
+        c3, c4 = st.columns([1, 3])
+        pct = c3.number_input(
+            "Tak för eget kapital (%)", 1.0, 100.0, register.DEFAULT_CEILING, 1.0, key=f"reg_pct_{k}", format="%g"
+        )
+        candidates = register.ceiling_lines(lines)
+        choice = c4.selectbox(
+            "Var taket kommer ifrån",
+            [None, *candidates],
+            format_func=lambda f: register.DEFAULT_CEILING_LABEL if f is None else f"rad {f.line}: {f.label[:110]}",
+            key=f"reg_ceiling_{k}",
+        )
+        pairs, problems = register.parse_members(members_text)
+        codes, unknown = register.kommun_check(pairs)
+        problems += unknown
+        where = register.county_of_kommuner(codes) if codes else None
+        if lan and where and where != lan:
+            problems.append(f"medlemskommunerna ligger i {where}, inte i {lan}")
+        if codes:
+            st.caption(
+                "Medlemskommuner enligt SCB: "
+                + ", ".join(f"{say(n, 60)} ({c})" for n, c in codes.items())
+                + (f"; {where}" if where else "")
+            )
+    org_found = None
+    if org.strip():
+        at = register.locate(lines, org.strip())
+        org_found = register.Found(org.strip(), at.line, at.label)
+    row, members = register.registry_rows(
+        slug=slug,
+        name=name,
+        short=short,
+        lan=lan or "",
+        region=region,
+        org_nr=org_found,
+        members=pairs,
+        ceiling_pct=float(pct),
+        ceiling_line=choice,
+        document="",
+        lines=lines,
+    )
+    problems = registration_problems(row, taken) + problems
+    if problems:  # said at the form, where they are fixed; the publish button only refers to it
+        box.error(
+            "Innan förbundet kan registreras:\n\n" + "\n".join(f"- {say(p, 300)}" for p in problems),
+            icon=":material/edit_note:",
+        )
+    return NewForbund(row, members, pairs, problems)
+
+
+# -- the document -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    document: str
+    type: str
+    year: int
+    title: str
+
+
+def document_form(report: Report, forbund_name: str, slug: str) -> DocumentMeta | None:
+    k = report.key
+    c1, c2, c3 = st.columns([2, 1, 3])
+    doc_type = c1.selectbox(
+        "Dokument",
+        list(TYPES),
+        index=list(TYPES).index(guess_type(report.lines)),
+        key=f"doc_type_{k}",
+        format_func=str.capitalize,
+    )
+    guessed = guess_year(report.lines)
+    year = c2.number_input("År", 1990, 2100, guessed or date.today().year - 1, 1, key=f"doc_year_{k}")
+    if not guessed:
+        c2.caption("Året hittades inte i rapporten.")
+    title = c3.text_input(
+        "Titel", value=f"{doc_type.capitalize()} {int(year)} {forbund_name}".strip(), key=f"doc_title_{k}_{slug}"
+    )
+    if not slug:
+        return None
+    return DocumentMeta(f"{slug}-{TYPES[doc_type]}-{int(year)}", doc_type, int(year), title.strip())
+
+
+# -- review -------------------------------------------------------------------------------------
