@@ -42,8 +42,19 @@ class Validation:
     unknown_keys: list[str] = field(default_factory=list)
 
 
+SHOWN = 3  # values named in a notice; more are counted
+MAX_NOTICES = 5  # boxes a link can put on a page
+
+
+def _values(found: list[str]) -> str:
+    named = ", ".join(f"”{escape_markdown(v)}”" for v in found[:SHOWN])
+    return named + (f" och {len(found) - SHOWN} till" if len(found) > SHOWN else "")
+
+
 def validate(raw: Mapping[str, Sequence[str]], specs: Sequence[Param], ignore: Sequence[str] = ()) -> Validation:
-    """Keep the values the specs allow; describe every dropped value in Swedish, safely escaped."""
+    """Keep the values the specs allow, each once (a list of förbund is never longer than the förbund that
+    exist); describe what was dropped in Swedish, safely escaped, in a bounded number of notices however
+    long the link."""
     result = Validation()
     by_key = {p.key: p for p in specs}
     for key, values in raw.items():
@@ -51,19 +62,30 @@ def validate(raw: Mapping[str, Sequence[str]], specs: Sequence[Param], ignore: S
             continue
         if key not in by_key:
             result.unknown_keys.append(key)
-            result.notices.append(f"Okänd parameter i länken ignorerades: {escape_markdown(key)}")
             continue
         spec = by_key[key]
-        values = list(values)
+        values = list(dict.fromkeys(values))  # each value once, in the link's order
         good = [v for v in values if v in spec.options]
         bad = [v for v in values if v not in spec.options and v != ""]
         if not spec.multi and len(good) > 1:
             bad += good[1:]
             good = good[:1]
-        for v in bad:
-            result.notices.append(f"{spec.label}: värdet ”{escape_markdown(v)}” finns inte och ignorerades")
+        if len(bad) == 1:
+            result.notices.append(f"{spec.label}: värdet {_values(bad)} finns inte och ignorerades")
+        elif bad:
+            result.notices.append(f"{spec.label}: {len(bad)} värden ignorerades ({_values(bad)}): de finns inte")
         if good:
             result.clean[key] = good
+    if len(result.unknown_keys) == 1:
+        result.notices.append(f"Okänd parameter i länken ignorerades: {escape_markdown(result.unknown_keys[0])}")
+    elif result.unknown_keys:
+        result.notices.append(
+            f"{len(result.unknown_keys)} okända parametrar i länken ignorerades "
+            f"({_values(result.unknown_keys).replace('”', '')})"
+        )
+    if len(result.notices) > MAX_NOTICES:
+        rest = len(result.notices) - MAX_NOTICES + 1
+        result.notices = [*result.notices[: MAX_NOTICES - 1], f"… och {rest} parametrar till i länken ignorerades"]
     return result
 
 

@@ -14,7 +14,7 @@ REPORT = (
     "Årsredovisning 2023\n 2. Resultaträkning\nBelopp i kr. Not 2023 2022\n"
     "Verksamhetens intäkter 1 2 832 000 2 838 000\nÅrets resultat -117 094 22 090\n"
 ).encode()
-EDITOR = {"is_logged_in": True, "email": "redaktor@example.se"}
+EDITOR = {"is_logged_in": True, "email": "redaktor@example.se", "email_verified": True}
 AUTH = {
     "redirect_uri": "http://localhost/oauth2callback",
     "cookie_secret": "x" * 32,
@@ -150,10 +150,11 @@ def test_the_editors_list_fails_closed():
         {**auth, "editors": "redaktor@example.se"},
         {**auth, "editors": {"emails": ["annan@example.se"]}},  # a list without me
     ]
-    assert [decide(s, True, me).allowed for s in allowed] == [True, True]
-    assert [decide(s, True, me).allowed for s in refused] == [False] * len(refused)
-    assert decide(allowed[0], False, me).allowed is False  # signed out
-    assert decide(allowed[0], True, None).allowed is False  # no address from the provider
+    ok = {"email_verified": True}
+    assert [decide(s, True, me, ok).allowed for s in allowed] == [True, True]
+    assert [decide(s, True, me, ok).allowed for s in refused] == [False] * len(refused)
+    assert decide(allowed[0], False, me, ok).allowed is False  # signed out
+    assert decide(allowed[0], True, None, ok).allowed is False  # no address from the provider
     # A mistake in the configuration is reported as one, with what is wrong.
     assert decide({**auth, "editors": {"email": [me]}}, True, me).reason.endswith(
         "saknar nyckeln 'emails' (fanns: email))"
@@ -180,3 +181,65 @@ def test_a_malformed_list_lets_nobody_in_and_says_so():
     assert [e.value for e in at.error] == ["Den här sidan är bara för inloggade redaktörer."]
     assert "saknar nyckeln 'emails'" in at.info[0].value
     assert len(at.file_uploader) == 0
+
+
+# -- a verified identity, not a string (issue 25) --------------------------------------------------------
+
+
+def test_only_an_address_the_provider_vouches_for_is_an_editor():
+    from lib.editors import authorise, decide
+
+    me = "redaktor@example.se"
+    entra = "https://login.microsoftonline.com/0000-tenant/v2.0"
+    secrets = {"auth": AUTH, "editors": {"emails": [me, "Åsa.Öberg@example.se"], "trusted_issuers": [entra]}}
+    cases = {
+        "verified": ({"email_verified": True, "iss": "https://accounts.google.com"}, me),
+        "verified as text": ({"email_verified": "true"}, "REDAKTOR@example.se"),
+        "not verified": ({"email_verified": False, "iss": "https://accounts.google.com"}, me),
+        "not verified as text": ({"email_verified": "false"}, me),
+        "no claim, trusted issuer": ({"iss": entra}, me),
+        "no claim, other issuer": ({"iss": "https://login.example.org"}, me),
+        "no claims at all": (None, me),
+        "kelvin sign": ({"email_verified": True}, "redaktor@example.se".replace("k", "\u212a")),
+        "non-ascii exactly as listed": ({"email_verified": True}, "Åsa.Öberg@example.se"),
+        "non-ascii in another case": ({"email_verified": True}, "åsa.öberg@example.se"),
+    }
+    got = {name: decide(secrets, True, email, claims).allowed for name, (claims, email) in cases.items()}
+    assert got == {
+        "verified": True,
+        "verified as text": True,
+        "not verified": False,
+        "not verified as text": False,
+        "no claim, trusted issuer": True,
+        "no claim, other issuer": False,
+        "no claims at all": False,
+        "kelvin sign": False,
+        "non-ascii exactly as listed": True,
+        "non-ascii in another case": False,
+    }
+    assert decide(secrets, True, me, {"email_verified": False}).reason.startswith(
+        "inloggningstjänsten säger att e-postadressen inte är bekräftad (email_verified = false)"
+    )
+    assert "litar inte på dess adresser" in decide(secrets, True, me, {"iss": "https://login.example.org"}).reason
+    assert (
+        authorise(decide(secrets, True, "REDAKTOR@example.se", {"email_verified": True}), "REDAKTOR@example.se").email
+        == me
+    )
+    assert authorise(
+        decide(secrets, True, "Åsa.Öberg@example.se", {"email_verified": True}), "Åsa.Öberg@example.se"
+    ).email == ("Åsa.Öberg@example.se")
+
+
+def test_an_unverified_identity_is_told_so_on_the_page_and_cannot_import():
+    at = app({**EDITOR, "email_verified": False}, editors=["redaktor@example.se"])
+    at.switch_page("pages/importera.py")
+    at.run()
+    assert not at.exception
+    assert not any(t.value == "Importera rapport" for t in at.title)
+    assert any("email_verified = false" in c.value.replace("\\", "") for c in at.caption)
+    # A look-alike address (Kelvin sign) with a verified claim is not the listed editor either.
+    look_alike = app({**EDITOR, "email": "redaktor@example.se".replace("k", "\u212a")}, editors=["redaktor@example.se"])
+    look_alike.switch_page("pages/importera.py")
+    look_alike.run()
+    assert not any(t.value == "Importera rapport" for t in look_alike.title)
+    assert any("finns inte på redaktörslistan" in c.value for c in look_alike.caption)

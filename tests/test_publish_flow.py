@@ -19,7 +19,7 @@ from tests.test_import_page import AUTH, EDITOR
 
 REPORT = (FIXTURES / "nordana-ar-2024.txt").read_bytes()
 DOC = "nordana-ar-2024"
-OTHER = {"is_logged_in": True, "email": "annan.redaktor@example.se"}
+OTHER = {"is_logged_in": True, "email": "annan.redaktor@example.se", "email_verified": True}
 
 
 @pytest.fixture

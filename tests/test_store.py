@@ -438,3 +438,59 @@ def test_a_store_of_the_first_schema_gets_the_reviews_table_and_keeps_its_data(s
     new.save_review(BO, "nordana-ar-2024", SHA, "x.pdf", {"decisions": {}, "added": []})
     assert new.review(BO.email, "nordana-ar-2024")["source_file"] == "x.pdf"
     new.engine.dispose()
+
+
+# -- a store file is never made anew over what was there (issue 27) --------------------------------------
+
+
+def test_an_empty_or_foreign_sqlite_file_is_a_loud_error_never_a_new_store(tmp_path):
+    import sqlite3
+
+    from lib.store import StoreUnavailable
+
+    empty = tmp_path / "publicerat.sqlite"
+    empty.write_bytes(b"")  # `truncate -s 0` on the store
+    with pytest.raises(StoreUnavailable) as said:
+        Store.open(f"sqlite:///{empty}").revision()
+    assert str(said.value).startswith(
+        "databasfilen publicerat.sqlite finns men innehåller ingen databas (0 byte: tom eller avkortad); den skapas "
+        "inte om"
+    )
+    assert empty.stat().st_size == 0 and not (tmp_path / "publicerat.sqlite-wal").exists()
+    foreign = tmp_path / "annan.sqlite"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE kunder (id INTEGER)")
+    with pytest.raises(StoreUnavailable, match=r"innehåller en annan databas \(tabellerna kunder\)"):
+        Store.open(f"sqlite:///{foreign}").publish(publication(), ANNA)
+    with sqlite3.connect(foreign) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["kunder"]
+    # A file that does not exist is made by the first publication, as before.
+    fresh = Store.open(f"sqlite:///{tmp_path / 'ny.sqlite'}")
+    assert fresh.publish(publication(), ANNA) == 1
+
+
+def test_a_backup_is_a_consistent_copy_with_what_the_wal_file_holds(tmp_path):
+    url = f"sqlite:///{tmp_path / 'publicerat.sqlite'}"
+    store = Store.open(url)
+    store.publish(publication(), ANNA)
+    store.replace(publication(rows=[row(21, "medlemsbidrag", "6 450"), *ROWS[1:]], reg=False), BO, "rättad")
+    path = store.backup(tmp_path / "kopior")
+    copy = Store.open(f"sqlite:///{path}")
+    assert [(v["version"], v["status"]) for v in copy.versions()] == [(1, "ersatt"), (2, "gällande")]
+    assert copy.revision() == store.revision()
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.store", "--url", url, "backup", str(tmp_path / "cli")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0 and "händelser i historiken" in done.stdout, done.stderr
+    store.engine.dispose()
+    copy.engine.dispose()
+    pg = subprocess.run(
+        [sys.executable, "-m", "lib.store", "--url", "postgresql+psycopg://x@127.0.0.1:9/finsam", "backup", "k"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert pg.returncode == 2 and "pg_dump" in pg.stderr

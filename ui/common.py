@@ -59,12 +59,21 @@ def _secrets() -> dict:
 def editor_decision() -> editors.Decision:
     """Whether the visitor may import and publish (lib/editors.py: any mistake in the list lets nobody in)."""
     decision = editors.decide(
-        _secrets(), bool(getattr(st.user, "is_logged_in", False)), getattr(st.user, "email", None)
+        _secrets(), bool(getattr(st.user, "is_logged_in", False)), getattr(st.user, "email", None), _claims()
     )
     if decision.config_problem and decision.reason not in _logged:
         _logged.add(decision.reason)
         logging.getLogger("finsam").warning("Redaktörer: %s", decision.reason)
     return decision
+
+
+def _claims() -> dict:
+    """What the identity provider said about the signed-in user (email_verified, iss, sub, …)."""
+    try:
+        to_dict = getattr(st.user, "to_dict", None)
+        return dict(to_dict() if callable(to_dict) else st.user)
+    except Exception:  # no user, or a user object without claims: nothing is vouched for
+        return {}
 
 
 def is_editor() -> bool:

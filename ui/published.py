@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -18,6 +19,7 @@ from lib.sources import DATA_DIR, Published
 from lib.store import Store, StoreUnavailable
 from lib.store.schema import SchemaTooNew
 from lib.store.settings import default_sqlite_path, describe, secrets_url, sqlite_url
+from lib.store.store import engine_options
 
 UNAVAILABLE = "ej tillgänglig"
 _log = logging.getLogger("finsam")
@@ -51,7 +53,7 @@ def data_dir() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str, folder: str) -> Store:
-    conn = st.connection("sql", type="sql", url=url)
+    conn = st.connection("sql", type="sql", url=url, **engine_options(url))
     return Store(conn.engine, Path(folder))
 
 
@@ -89,9 +91,27 @@ def _revision(url: str) -> str:
         return f"{UNAVAILABLE}: databasen för publicerade rapporter kan inte öppnas ({type(exc).__name__})"
 
 
+# url → (monotonic time to ask again, the wait that led there, the revision that said why): a store that did
+# not answer is asked again after 10 s, then 20, 40 … up to 5 minutes, so that a hung database costs the
+# pages its connect timeout once, not every few seconds.
+_down: dict[str, tuple[float, float, str]] = {}
+MAX_BACKOFF_S = 300.0
+
+
 def revision() -> str:
-    """The store's revision, re-read at most every 5 seconds (other servers' publications show within that)."""
-    return _revision(store_url())
+    """The store's revision, re-read at most every 5 seconds (other servers' publications show within that);
+    after a failure not before the back-off has passed."""
+    url = store_url()
+    down = _down.get(url)
+    if down and time.monotonic() < down[0]:
+        return down[2]
+    rev = _revision(url)
+    if rev.startswith(UNAVAILABLE):
+        wait = min(MAX_BACKOFF_S, down[1] * 2 if down else 10.0)
+        _down[url] = (time.monotonic() + wait, wait, rev)
+    else:
+        _down.pop(url, None)
+    return rev
 
 
 def problem(rev: str | None = None) -> str:
@@ -113,4 +133,5 @@ def rows(rev: str) -> Published | None:
 
 def changed() -> None:
     """After a write in this process: read the revision again now (the dataset follows it)."""
+    _down.clear()
     _revision.clear()

@@ -21,7 +21,7 @@ from pathlib import Path
 from lib.numbers import normalise
 
 MAX_MB = 20
-MAX_BYTES = MAX_MB * 1024 * 1024
+MAX_BYTES = MAX_MB * 1_000_000  # as Streamlit counts a megabyte: the page and the command line refuse the same files
 MAX_PAGES = 300  # a förbund's annual report is 20–60 pages; a verksamhetsplan fewer
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_S = 60
@@ -138,6 +138,15 @@ def lines_from_pdf_isolated(
     raise IngestError("PDF:en kunde inte läsas (läsningen avbröts).")
 
 
+def size_limit() -> str:
+    """The one size limit, as the page and the command line state it."""
+    return f"högst {MAX_MB} MB ({MAX_BYTES:,} byte)".replace(",", "\u00a0")
+
+
+def too_big(size: int) -> str:
+    return f"Filen är för stor: {size:,} byte; {size_limit()}.".replace(",", "\u00a0")
+
+
 def read_report(
     path: Path | str | None = None, data: bytes | None = None, name: str = "", isolated: bool = True
 ) -> list[Line]:
@@ -148,12 +157,12 @@ def read_report(
         if not path.exists():
             raise IngestError(f"Filen {name} finns inte.")
         if path.stat().st_size > MAX_BYTES:
-            raise IngestError(f"Filen är för stor ({path.stat().st_size / 2**20:.0f} MB; högst {MAX_MB} MB).")
+            raise IngestError(too_big(path.stat().st_size))
         data = path.read_bytes()
     if not data:
         raise IngestError("Filen är tom (0 byte).")
     if len(data) > MAX_BYTES:
-        raise IngestError(f"Filen är för stor ({len(data) / 2**20:.0f} MB; högst {MAX_MB} MB).")
+        raise IngestError(too_big(len(data)))
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         if not data.startswith(b"%PDF"):

@@ -1,4 +1,4 @@
-"""`python -m lib.store export|import|migrate|status`: the store from the command line (maintainers)."""
+"""`python -m lib.store export|import|migrate|status|backup`: the store from the command line (maintainers)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--editor", help="e-post som står i historiken när en mapp i CSV-formatet publiceras")
     sub.add_parser("migrate", help="skapa eller uppdatera databasens schema")
     sub.add_parser("status", help="vad databasen innehåller")
+    bak = sub.add_parser("backup", help="en konsekvent kopia av SQLite-filen i DIR (PostgreSQL: pg_dump)")
+    bak.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
 
     url = args.url or store_url()
@@ -40,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"{describe(url)}: {len(store.registered())} registrerade förbund, {len(current)} gällande "
                 f"dokument ({len(versions)} versioner), {len(store.history())} händelser i historiken"
             )
+        elif args.command == "backup":
+            if store.file is None:
+                print(
+                    "PostgreSQL säkerhetskopieras med pg_dump, t.ex. pg_dump --format=custom "
+                    "--file finsam.dump <databasens URL>; se README.",
+                    file=sys.stderr,
+                )
+                return 2
+            path = store.backup(args.dir)
+            print(f"Säkerhetskopia: {path} ({len(Store.open(f'sqlite:///{path}').history())} händelser i historiken)")
         elif args.command == "export":
             counts = transfer.export(store, args.dir)
             print(f"Exporterat till {args.dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -103,11 +103,22 @@ class Publication:
         }
 
 
+CONNECT_TIMEOUT_S = 3  # a server that accepts and never answers costs a page this long, once (ui/published backs off)
+STATEMENT_TIMEOUT_MS = 15_000  # a statement (a lock wait included) that takes longer is stopped
+
+
+def engine_options(url: str) -> dict:
+    """create_engine() options for the store: SQLite waits for a writer; PostgreSQL gives up on a server that
+    does not answer (connect timeout) and stops a statement that hangs (statement and lock timeouts)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": 30}}
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}"
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S, "options": options}}
+
+
 def engine_for(url: str) -> Engine:
     """An engine for the store URL (an SQLite file's folder is created on first use)."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return create_engine(url, connect_args={"timeout": 30})
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, **engine_options(url))
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -142,11 +153,15 @@ class Store:
     def __init__(self, engine: Engine, data_dir: Path = DATA_DIR):
         self.engine = engine
         self.data_dir = data_dir
+        self.file: Path | None = None  # an SQLite store's file
+        self._file_found = False  # it was there before this store first opened it
         if engine.dialect.name == "sqlite":
             database = engine.url.database
             if database and database != ":memory:" and not database.startswith("file:"):
+                self.file = Path(database)
+                self._file_found = self.file.exists()
                 with contextlib.suppress(OSError):  # a read-only folder: the store reports it on first use
-                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+                    self.file.parent.mkdir(parents=True, exist_ok=True)
             _prepare_sqlite(engine)
         self._migrated = False
 
@@ -182,10 +197,58 @@ class Store:
         """Create or migrate the schema (once per process; safe when several processes start at once)."""
         if self._migrated:
             return []
+        if self.file is not None and self._file_found and self.file.exists():
+            wal = self.file.with_name(self.file.name + "-wal")
+            if self.file.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size):
+                self._refuse("ingen databas (0 byte: tom eller avkortad)")  # said before SQLite writes a header
         with self._write() as conn:
+            self._refuse_a_foreign_file(conn)
             done = t.migrate(conn)
         self._migrated = True
         return done
+
+    def _refuse_a_foreign_file(self, conn: Connection) -> None:
+        """Inside the write lock: an SQLite file that was there but holds no store of ours (empty, truncated,
+        another program's) is never made into a new, empty store over it — that would lose what it held."""
+        if self.file is None:
+            return
+        tables = set(inspect(conn).get_table_names())
+        if "schema_version" in tables:
+            return
+        if tables:
+            self._refuse(f"en annan databas (tabellerna {', '.join(sorted(tables)[:5])})")
+        elif self._file_found:
+            self._refuse("ingen databas (tom eller avkortad)")
+        # else a new file: the first publication makes the store
+
+    def _refuse(self, what: str) -> None:
+        raise StoreUnavailable(
+            f"databasfilen {self.file.name} finns men innehåller {what}; den skapas inte om, så att inget skrivs "
+            "över: återställ den från en säkerhetskopia (python -m lib.store backup) eller flytta undan den",
+            f"{self.file}: {what}",
+        )
+
+    def backup(self, folder: Path) -> Path:
+        """A consistent copy of an SQLite store in ``folder`` (SQLite's online backup: what sits in the -wal file
+        is included, and writers may go on meanwhile); its path. PostgreSQL: see README (pg_dump)."""
+        import sqlite3
+
+        if self.file is None:
+            raise StoreUnavailable("säkerhetskopian görs här bara av en SQLite-fil; för PostgreSQL: pg_dump (README)")
+        if not self.file.exists():
+            raise StoreUnavailable(f"databasfilen {self.file.name} finns inte")
+        self.ensure_schema()  # an empty or foreign file is said, not copied as if it were a store
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{self.file.stem}-{t.now().replace(':', '').replace('-', '')}.sqlite"
+        source = sqlite3.connect(f"file:{self.file}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            with copy:
+                source.backup(copy)
+            copy.close()
+        finally:
+            source.close()
+        return target
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ if _email:
     class _SignedIn(dict):
         is_logged_in = True
         email = _email
+        email_verified = True
 
         def __getattr__(self, name):
             return self.get(name)
 
-    st.user = _SignedIn(email=_email, is_logged_in=True)
+    st.user = _SignedIn(email=_email, is_logged_in=True, email_verified=True, iss="https://login.example.se")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lib.format import escape_markdown, fmt_time
-from lib.ingest.reading import MAX_MB, MAX_PAGES, IngestError, Line, read_report
+from lib.ingest.reading import MAX_PAGES, IngestError, Line, read_report, size_limit
 from ui import published
 
 
@@ -46,7 +46,7 @@ def read_upload(upload) -> Report | None:
 
 
 def upload_help() -> str:
-    return f"PDF eller text (.txt), högst {MAX_MB} MB och {MAX_PAGES} sidor"
+    return f"PDF eller text (.txt), {size_limit()} och {MAX_PAGES} sidor"
 
 
 def uploader_in_swedish() -> None:
