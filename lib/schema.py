@@ -288,15 +288,41 @@ def parse_date(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _duplicates(name: str, df: pl.DataFrame, key: tuple[str, ...], rows: list[int] | None) -> list[Problem]:
+    """Each key that stands more than once, by its value and (for a file) the rows it stands on."""
+    numbered = df.with_columns(
+        pl.Series("_rad", rows if rows is not None and len(rows) == df.height else [None] * df.height, pl.Int64)
+    )
+    dup = (
+        numbered.group_by(list(key), maintain_order=True)
+        .agg(pl.col("_rad"), pl.len().alias("_n"))
+        .filter(pl.col("_n") > 1)
+    )
+    out = []
+    for r in dup.head(3).iter_rows(named=True):
+        what = " och ".join(f"{k} '{r[k]}'" for k in key)
+        at = [n for n in r["_rad"] if n is not None]
+        where = f" (rad {', '.join(str(n) for n in at[:-1])} och {at[-1]})" if len(at) > 1 else ""
+        out.append(Problem(name, None, f"{what} står {r['_n']} gånger{where}; varje ska stå en gång"))
+    if dup.height > 3:
+        out.append(Problem(name, None, f"… och {dup.height - 3} nycklar till som står flera gånger"))
+    return out
+
+
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Select and cast exactly the schema's columns, in order."""
     return df.select([pl.col(c).cast(t) if c in df.columns else pl.lit(None, t).alias(c) for c, t in schema.items()])
 
 
 def validate_frame(
-    name: str, df: pl.DataFrame, schema: dict[str, pl.DataType], key: tuple[str, ...], known_forbund=FORBUND_SLUGS
+    name: str,
+    df: pl.DataFrame,
+    schema: dict[str, pl.DataType],
+    key: tuple[str, ...],
+    known_forbund=FORBUND_SLUGS,
+    rows: list[int] | None = None,
 ) -> list[Problem]:
-    """Schema and key checks for a compiled table."""
+    """Schema and key checks for a compiled table; ``rows``: each row's number in its file (named in problems)."""
     out: list[Problem] = []
     missing = [c for c in schema if c not in df.columns]
     if missing:
@@ -306,10 +332,7 @@ def validate_frame(
         if df.schema[c] != t:
             out.append(Problem(name, None, f"kolumnen '{c}' har typen {df.schema[c]}, väntad {t}"))
     if key:
-        dup = df.group_by(list(key)).len().filter(pl.col("len") > 1)
-        if dup.height:
-            first = dup.row(0, named=True)
-            out.append(Problem(name, None, f"{dup.height} dubbletter av nyckeln {key}, t.ex. {first}"))
+        out += _duplicates(name, df, key, rows)
     if "forbund" in df.columns:
         bad = df.filter(~pl.col("forbund").is_in(list(known_forbund)))
         if bad.height:

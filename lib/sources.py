@@ -244,6 +244,7 @@ def _typed(
 ) -> pl.DataFrame:
     """Text rows (from a file or the store) → a typed frame; every cell that cannot be read is a problem."""
     records = []
+    numbers = []
     for rownum, r in rows:
         rec: dict[str, object] = {}
         ok = True
@@ -264,8 +265,9 @@ def _typed(
                 ok = False
         if ok:
             records.append(rec)
+            numbers.append(rownum)
     df = pl.DataFrame(records, schema=schema) if records else pl.DataFrame(schema=schema)
-    problems.extend(validate_frame(name, df, schema, key, known))
+    problems.extend(validate_frame(name, df, schema, key, known, numbers))
     return df
 
 

@@ -100,3 +100,13 @@ def test_a_single_total_a_thousand_times_off_is_called_so(tmp_path):
     src = load_sources(make_data_dir(tmp_path, {"alfa-ar-2023": rows}))
     unit = run_checks(src.figures).filter(pl.col("check") == "enhet")
     assert any("summa tillgångar" in d for d in unit["description"].to_list())
+
+
+def test_a_document_listed_twice_is_named_with_both_rows(tmp_path):
+    data = make_data_dir(tmp_path, {"alfa-ar-2023": consistent_report()})
+    path = data / "documents.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    assert _problems(data) == [
+        f"data/documents.csv: document 'alfa-ar-2023' står 2 gånger (rad 2 och {len(lines) + 1}); varje ska stå en gång"
+    ]
