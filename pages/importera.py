@@ -7,6 +7,7 @@ ensure_router()  # see ui/boot.py
 import streamlit as st
 
 from lib.format import escape_markdown
+from lib.ingest.isolated import IngestError
 from lib.registry import METRICS
 from ui import common
 from ui.importing import publish, registration, review, upload
@@ -49,7 +50,11 @@ if report is not None:
         st.info("Ange förbundets slug för att fortsätta.")
         st.stop()
     new = new.for_document(meta.document) if new is not None else None
-    result = review.proposals(report, slug, meta, members)
+    try:
+        result = review.proposals(report, slug, meta, members)
+    except IngestError as exc:
+        st.error(f"Uppgifter kunde inte föreslås ur {upload.say(report.name, 120)}: {upload.say(exc, 300)}")
+        st.stop()
     st.success(f"{len(result.rows)} föreslagna uppgifter ur {len(report.lines)} rader.")
     if result.missing:
         st.warning("Hittades inte: " + upload.say(", ".join(METRICS[m].label.lower() for m in result.missing)))

@@ -647,6 +647,23 @@ def _finish(drafts, lines, forbund, year, document, doc_type, notes) -> Result:
     return Result(kept, figures, missing, conflicts, _unique(notes), run_checks(figures), year, doc_type)
 
 
+def result_from(answer: dict, forbund: str, document: str) -> Result:
+    """A proposal computed elsewhere (lib.ingest.isolated: its rows, missing metrics, conflicts and notes) with
+    its figures and findings computed again here from the rows."""
+    rows = [dict(r) for r in answer["rows"]]
+    figures = _figures(rows, document, forbund)
+    return Result(
+        rows,
+        figures,
+        list(answer["missing"]),
+        list(answer["conflicts"]),
+        list(answer["notes"]),
+        run_checks(figures),
+        answer.get("year"),
+        answer.get("doc_type") or "årsredovisning",
+    )
+
+
 def _reprint(first: dict, later: dict) -> bool:
     """The same table printed again far on (a report extracted twice): same heading, same label, same printing."""
     return (

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.ingest.isolated import IngestError, Limits, memory_message, run
 from lib.numbers import normalise
 
 MAX_MB = 20
@@ -27,10 +25,6 @@ WORKER_MEMORY_MB = 1024
 WORKER_CPU_S = 60
 WORKER_WALL_S = 90
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-class IngestError(ValueError):
-    """A report that cannot be read, with a message for people."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +66,11 @@ def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
                 for raw in (page.extract_text() or "").split("\n"):
                     no += 1
                     out.append(Line(no, page_no, normalise(raw, keep_dashes=True)))
-                page.flush_cache()
+                page.close()  # its caches (the text map among them) hold ~4 MB a page otherwise
     except IngestError:
         raise
     except MemoryError as exc:
-        raise IngestError(
-            "PDF:en kräver för mycket minne för att läsas; den är trasig eller gjord för att störa."
-        ) from exc
+        raise IngestError(memory_message(Limits(WORKER_MEMORY_MB), "Läsningen av PDF:en")) from exc
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("PDF:en är lösenordsskyddad och kan inte läsas.") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
@@ -86,9 +78,7 @@ def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
     except Exception as exc:  # pdfminer raises many kinds (pdfplumber wraps them); a person needs one message
         wrapped = [*exc.args, exc.__cause__, exc.__context__]
         if any(isinstance(w, MemoryError) for w in wrapped):
-            raise IngestError(
-                "PDF:en kräver för mycket minne för att läsas; den är trasig eller gjord för att störa."
-            ) from exc
+            raise IngestError(memory_message(Limits(WORKER_MEMORY_MB), "Läsningen av PDF:en")) from exc
         if (
             any(isinstance(w, (PDFPasswordIncorrect, PDFEncryptionError)) for w in wrapped)
             or "password" in repr(wrapped).lower()
@@ -107,35 +97,13 @@ def lines_from_pdf_isolated(
     memory_mb: int = WORKER_MEMORY_MB,
     cpu_s: int = WORKER_CPU_S,
     wall_s: float = WORKER_WALL_S,
+    cancelled=None,
 ) -> list[Line]:
-    """``lines_from_pdf`` in a child process with limits; what goes wrong there becomes an ``IngestError``."""
-    cmd = [sys.executable, "-m", "lib.ingest.worker", str(max_pages), str(memory_mb), str(cpu_s)]
-    try:
-        proc = subprocess.run(
-            cmd,
-            input=data,
-            capture_output=True,
-            timeout=wall_s,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise IngestError(
-            f"PDF:en tog mer än {wall_s:.0f} s att läsa och avbröts; den är för stor, trasig eller gjord för att störa."
-        ) from exc
-    if proc.returncode == 0:
-        try:
-            got = json.loads(proc.stdout)
-        except ValueError as exc:
-            raise IngestError("PDF:en kunde inte läsas (läsningen gav inget svar).") from exc
-        if "error" in got:
-            raise IngestError(got["error"])
-        return [Line(no, page, text) for no, page, text in got["lines"]]
-    if proc.returncode < 0 or proc.returncode in (137, 152):  # killed: the CPU or memory limit
-        raise IngestError(
-            "PDF:en krävde mer tid eller minne än en rapport får och avbröts; den är trasig eller gjord för att störa."
-        )
-    raise IngestError("PDF:en kunde inte läsas (läsningen avbröts).")
+    """``lines_from_pdf`` in a child process with limits (lib.ingest.isolated); what goes wrong there, or a
+    limit reached, becomes an ``IngestError`` that says which."""
+    payload = json.dumps({"max_pages": max_pages}).encode() + b"\n" + data
+    got = run("pdf", payload, Limits(memory_mb, cpu_s, wall_s), cancelled, "Läsningen av PDF:en")
+    return [Line(no, page, text) for no, page, text in got["lines"]]
 
 
 def size_limit() -> str:
@@ -148,7 +116,7 @@ def too_big(size: int) -> str:
 
 
 def read_report(
-    path: Path | str | None = None, data: bytes | None = None, name: str = "", isolated: bool = True
+    path: Path | str | None = None, data: bytes | None = None, name: str = "", isolated: bool = True, cancelled=None
 ) -> list[Line]:
     """A report from a path or from uploaded bytes (.pdf or .txt), size-checked; a PDF is read in a child process."""
     if data is None:
@@ -167,7 +135,7 @@ def read_report(
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         if not data.startswith(b"%PDF"):
             raise IngestError("Filen är ingen PDF (den börjar inte med %PDF).")
-        return lines_from_pdf_isolated(data) if isolated else lines_from_pdf(data)
+        return lines_from_pdf_isolated(data, cancelled=cancelled) if isolated else lines_from_pdf(data)
     if suffix in (".txt", ".text", ""):
         try:
             text = data.decode("utf-8-sig")

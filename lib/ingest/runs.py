@@ -48,14 +48,34 @@ def trailing_run(text: str) -> tuple[str, list[str]]:
     return label, [("-" if t == "–" else t) for t in toks[i:]]
 
 
+MAX_GROUPS = 4  # digit groups in one number: 999 999 999 999 is beyond any förbund's amounts already
+MAX_TOKENS_PER_CELL = MAX_GROUPS + 1  # and a "- " sign before them
+MAX_STEPS = 20_000  # a row that can be cut into its columns in more ways than this is not read (never guessed)
+
+
+class _TooMany(Exception):
+    pass
+
+
 def readings(tokens: list[str], count: int) -> list[list[Number]]:
-    """All ways to read the tokens as exactly ``count`` cells (space-grouped thousands, "-" empty or minus)."""
+    """All ways to read the tokens as exactly ``count`` cells (space-grouped thousands, "-" empty or minus).
+
+    Bounded: a cell takes at most MAX_GROUPS digit groups, a branch that can no longer fill exactly
+    ``count`` cells is left at once, and after MAX_STEPS steps the row is given up (no readings): a row that
+    can be cut so many ways is not one to guess at, and a hostile one costs milliseconds, not minutes."""
     toks = [t for t in tokens if t != "%"]
     n = len(toks)
     out: list[list[Number]] = []
+    if n > count * MAX_TOKENS_PER_CELL:
+        return out  # more numbers than the columns can hold: not a row of this table
+    steps = [0]
 
     def rec(i: int, acc: list[Number]) -> None:
-        if len(acc) > count:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise _TooMany
+        left = count - len(acc)
+        if left < 0 or n - i > left * MAX_TOKENS_PER_CELL or (i < n and left == 0):
             return
         if i == n:
             if len(acc) == count:
@@ -90,7 +110,7 @@ def readings(tokens: list[str], count: int) -> list[list[Number]]:
         if re.fullmatch(r"[1-9]\d{0,2}", first) and not closed:
             parts = [first]
             k = j + 1
-            while k < n and re.match(r"^\d{3}(?:,\d+)?\)?$", toks[k]):
+            while k < n and len(parts) < MAX_GROUPS and re.match(r"^\d{3}(?:,\d+)?\)?$", toks[k]):
                 parts.append(toks[k].rstrip(")"))
                 k += 1
                 if not paren or toks[k - 1].endswith(")"):  # "(4 212)": the parenthesis closes the number
@@ -110,7 +130,10 @@ def readings(tokens: list[str], count: int) -> list[list[Number]]:
             rec(end, acc)
             acc.pop()
 
-    rec(0, [])
+    try:
+        rec(0, [])
+    except _TooMany:
+        return []
     return out
 
 

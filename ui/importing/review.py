@@ -12,7 +12,8 @@ import streamlit as st
 
 from lib import editors
 from lib.format import fmt_time, format_frame
-from lib.ingest.propose import Result, propose
+from lib.ingest.isolated import propose_isolated
+from lib.ingest.propose import Result
 from lib.ingest.reading import Line
 from lib.ingest.review import (
     REVIEW_COLUMNS,
@@ -30,7 +31,7 @@ from lib.ingest.review import (
 from lib.registry import BASES, METRICS, UNITS
 from ui import common, published
 from ui.importing.registration import DocumentMeta
-from ui.importing.upload import Report, say
+from ui.importing.upload import Report, no_longer_wanted, say
 
 
 def proposals(report: Report, slug: str, meta: DocumentMeta, members: list[tuple[str, str]]) -> Result:
@@ -39,7 +40,10 @@ def proposals(report: Report, slug: str, meta: DocumentMeta, members: list[tuple
     key = (report.sha256, slug, meta.year, meta.type, tuple(members))
     if key not in memo:
         memo.clear()
-        memo[key] = propose(report.lines, slug, meta.year, document=meta.document, doc_type=meta.type, members=members)
+        with st.spinner("Uppgifterna föreslås …"):
+            memo[key] = propose_isolated(
+                report.lines, slug, meta.year, meta.document, meta.type, members, no_longer_wanted()
+            )
     return memo[key]
 
 

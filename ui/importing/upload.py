@@ -38,11 +38,29 @@ def read_upload(upload) -> Report | None:
     if digest not in memo:
         try:
             memo.clear()  # one report at a time per session: a 300-page report is kept once
-            memo[digest] = read_report(data=data, name=upload.name)
+            with st.spinner("Rapporten läses …"):
+                memo[digest] = read_report(data=data, name=upload.name, cancelled=no_longer_wanted())
         except IngestError as exc:
             st.error(f"{say(upload.name, 200)} kan inte läsas: {say(exc, 300)}")
             return None
     return Report(memo[digest], upload.name, digest, len(data))
+
+
+def no_longer_wanted():
+    """A check for work done in a child process (lib.ingest.isolated): true once this run is to stop — the
+    editor changed something (a rerun), chose another file, or left (the session stops its run)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+        requests = get_script_run_ctx().script_requests
+    except Exception:  # no session (a test, a tool): nothing cancels
+        return None
+
+    def check() -> bool:
+        return getattr(requests, "_state", ScriptRequestType.CONTINUE) != ScriptRequestType.CONTINUE
+
+    return check
 
 
 def upload_help() -> str:
