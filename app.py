@@ -34,7 +34,12 @@ st.html(
     "@media (max-width:640px){h1{font-size:1.7rem!important}h2{font-size:1.3rem!important}"
     "h3{font-size:1.1rem!important}}</style>"
 )
-page = st.navigation(PAGES + ([IMPORT_PAGE] if common.is_editor() else []))
+menu = PAGES + ([IMPORT_PAGE] if common.is_editor() else [])
+page = st.navigation(menu, position="hidden")
+with st.sidebar.container(key="meny"):  # the menu, drawn here: Streamlit's would list the raw files first
+    for item in menu:
+        st.page_link(item, label=item.title, icon=item.icon)
+    st.divider()
 
 try:
     common.dataset()

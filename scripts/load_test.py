@@ -127,7 +127,7 @@ async def browser_session(
                 elif navigation == "link":
                     await page.goto(f"{base}/{stop.url_path}?{stop.query}", timeout=left())
                 else:
-                    await page.locator("[data-testid='stSidebarNav'] a", has_text=stop.menu).first.click(timeout=left())
+                    await page.locator(".st-key-meny a", has_text=stop.menu).first.click(timeout=left())
                 if stop.choose and navigation == "menu":
                     await page.get_by_role("button", name=stop.choose, exact=True).click(timeout=left())
                 await page.wait_for_function(DRAWN, arg=stop.heading, timeout=left(), polling=100)

@@ -133,7 +133,7 @@ def test_overview_headline_and_table():
     assert table["Medlemsbidrag (kr)"].iloc[0] == "3\u00a0752\u00a0000\u00a0kr"
     assert list(table["Administration andel (%)"])[1] == "–"  # Jämtland: not separable, not guessed
     assert list(table["Utfall för avslutade"])[1] == "63,2 % arbete/studier"
-    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    links = [(link.proto.page, link.proto.query_string) for link in at.main.get("page_link")]
     assert links == [("profil", f"forbund={slug}") for slug in ["sodra-lappland", "jamtland", "solleftea", "sydnarke"]]
 
 

@@ -186,7 +186,7 @@ def test_bad_link_gives_a_notice_and_a_working_page(server, browser):
 
 def test_moving_between_pages_keeps_the_selection(server, browser):
     page = open_page(browser, f"{server}/?forbund=sydnarke&forbund=jamtland")
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Eget kapital").click()
+    page.locator(".st-key-meny").get_by_role("link", name="Eget kapital").click()
     page.wait_for_url("**/eget_kapital**")
     wait_ready(page)
     assert tags(page) == ["Sydnärke", "Jämtland"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -126,3 +127,41 @@ def test_twelve_different_links_at_once_on_a_fresh_server(attempt):
         if problems:
             wrong.append(f"/{path}?{query}: {'; '.join(problems)}")
     assert wrong == [], f"försök {attempt}: " + " | ".join(wrong)
+
+
+@pytest.mark.browser
+def test_a_cold_start_never_shows_the_raw_file_list(tmp_path):
+    """Streamlit's pages-folder mode runs the first request of a process; its own menu would list the files in
+    pages/ (the editors' import page among them) until the router's menu came (1–6 s measured). The menu is
+    the router's own now, and Streamlit's is hidden (client.showSidebarNavigation = false)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import served
+    from tests.localserver import CHROMIUM, CHROMIUM_ARGS
+
+    for url in served():
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{url}/kostnader?forbund=sydnarke")
+            seen: set[tuple[str, ...]] = set()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                seen.add(
+                    tuple(t.split("\n")[-1] for t in page.locator("[data-testid='stSidebar'] a").all_inner_texts())
+                )
+                page.wait_for_timeout(50)
+            browser.close()
+    menus = {m for m in seen if m}
+    assert menus == {
+        (
+            "Översikt",
+            "Eget kapital",
+            "Kostnadsfördelning",
+            "Deltagare och resultat",
+            "Helårsekvivalenter",
+            "Sverigekarta",
+            "Förbundsprofil",
+            "Källor och datakvalitet",
+        )
+    }, menus
