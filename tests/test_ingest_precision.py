@@ -79,3 +79,57 @@ def test_finansnetto_is_read_and_the_result_check_adds_it():
     assert found["description"].to_list() == [
         "Resultaträkning (tkr) 2024 (utfall): årets resultat ≠ intäkter − kostnader + finansiella poster"
     ]
+
+
+def _persons(text: str) -> list[tuple]:
+    result = propose(lines_from_text(text), "x", 2024, "x-ar-2024", "årsredovisning")
+    return sorted(
+        (r["metric"], r["year"], r["item"], r["printed"], r["printed_unit"], r["definition"])
+        for r in result.rows
+        if r["printed_unit"] == "personer"
+    )
+
+
+def test_participant_rows_in_a_table_of_year_columns_are_counts_of_persons():
+    text = (
+        "Årsredovisning 2024\nDeltagare                 2024    2023\n"
+        "Antal deltagare             286     251\n  varav kvinnor             158     140\n"
+        "  varav män                 128     111\nAvslutade deltagare         131     118\n"
+        "Till arbete eller studier    41      35\n"
+    )
+    assert _persons(text) == [
+        ("avslutade_arbete_studier", "2023", "", "35", "personer", "arbete/studier"),
+        ("avslutade_arbete_studier", "2024", "", "41", "personer", "arbete/studier"),
+        ("avslutade_deltagare", "2023", "", "118", "personer", ""),
+        ("avslutade_deltagare", "2024", "", "131", "personer", ""),
+        ("deltagare", "2023", "", "251", "personer", ""),
+        ("deltagare", "2024", "", "286", "personer", ""),
+        ("deltagare_kvinnor", "2023", "", "140", "personer", ""),
+        ("deltagare_kvinnor", "2024", "", "158", "personer", ""),
+        ("deltagare_man", "2023", "", "111", "personer", ""),
+        ("deltagare_man", "2024", "", "128", "personer", ""),
+    ]
+    # In a table of amounts the same words are never read as amounts, and a fraction is no count.
+    assert _persons(text.replace("   41      35", "  41,5    35")) == [
+        r for r in _persons(text) if r[0] != "avslutade_arbete_studier"
+    ]
+
+
+def test_a_table_of_insatser_by_sex_gives_each_insats_and_the_total():
+    text = (
+        "Årsredovisning 2024\nDeltagare per insats 2024\nInsats          Kvinnor   Män   Totalt\n"
+        "Jobbspåret           25    16       41\nUngdomsteamet        30    12       43\n"
+        "Felsummerat          10    10       25\nTotalt               65    38      109\n"
+    )
+    got = _persons(text)
+    assert [r for r in got if r[2] == "Jobbspåret"] == [
+        ("deltagare", "2024", "Jobbspåret", "41", "personer", ""),
+        ("deltagare_kvinnor", "2024", "Jobbspåret", "25", "personer", ""),
+        ("deltagare_man", "2024", "Jobbspåret", "16", "personer", ""),
+    ]
+    assert not [r for r in got if r[2] == "Felsummerat"]  # 10 + 10 ≠ 25: not read
+    assert [r for r in got if r[2] == ""] == [
+        ("deltagare", "2024", "", "109", "personer", ""),
+        ("deltagare_kvinnor", "2024", "", "65", "personer", ""),
+        ("deltagare_man", "2024", "", "38", "personer", ""),
+    ]

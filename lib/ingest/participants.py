@@ -521,6 +521,11 @@ _COLS = {
     "män": "man",
     "m": "man",
     "år": "year",
+    # the label column of a table of insatser ("Insats Kvinnor Män Totalt"): each row is one insats
+    "insats": "item",
+    "insatser": "item",
+    "projekt": "item",
+    "verksamhet": "item",
 }
 
 
@@ -546,6 +551,8 @@ def read_tables(lines: list[Line], doc_year: int | None) -> list[dict]:
         title = next((lines[j].text.strip() for j in range(h - 1, max(-1, h - 5), -1) if lines[j].text.strip()), "")
         title_year = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
         year = int(title_year[-1]) if len(set(title_year)) == 1 else doc_year
+        items = bool(cols) and cols[0] == "item"  # one row per insats, then a total row
+        cols = [c for c in cols if c != "item"]
         value_cols = [c for c in cols if c != "year"]
         for i in range(h + 1, min(h + 30, len(lines))):
             text = lines[i].text.strip()
@@ -560,6 +567,14 @@ def read_tables(lines: list[Line], doc_year: int | None) -> list[dict]:
                 label = m.group(1)
             else:
                 lab = vocab.row_metric(_norm(label), "deltagarrad") if label else None
+                item = ""
+                if lab is None and items and toks and label:
+                    # An insats's row (its name, then its counts), or the table's total row.
+                    total = re.fullmatch(r"(?:totalt|summa|total|samtliga|alla insatser)", _norm(label))
+                    lab = vocab.Label(_title_metric(title) or "deltagare", "deltagarrad", "", frozenset(), None)
+                    item = "" if total else re.sub(r"\s+", " ", label).strip()
+                    if item and not _sums_exactly(toks, value_cols):
+                        continue  # a row of an insats is taken only when kvinnor + män = totalt
                 if lab is None:
                     if toks and label:
                         continue
@@ -575,18 +590,19 @@ def read_tables(lines: list[Line], doc_year: int | None) -> list[dict]:
                 if not name:
                     continue
                 base = metric
-                out.append(
-                    {
-                        "line": lines[i],
-                        "metric": name,
-                        "year": row_year,
-                        "printed": printed,
-                        "label": label,
-                        "definition": DEFINITIONS.get(base, ""),
-                        "rule": f"deltagartabell «{title[:50]}», raden «{label}», kolumnen {col}",
-                        "section": title[:80],
-                    }
-                )
+                row = {
+                    "line": lines[i],
+                    "metric": name,
+                    "year": row_year,
+                    "printed": printed,
+                    "label": label,
+                    "definition": DEFINITIONS.get(base, ""),
+                    "rule": f"deltagartabell «{title[:50]}», raden «{label}», kolumnen {col}",
+                    "section": title[:80],
+                }
+                if "year" not in cols and item:
+                    row.update(item=item, item_kind="insats", part_of="TOTAL")
+                out.append(row)
     return out
 
 
@@ -606,6 +622,15 @@ def _title_metric(title: str) -> str | None:
 
 def _norm(label: str) -> str:
     return re.sub(r"\s+", " ", label.strip(" -–:").lower())
+
+
+def _sums_exactly(toks: list[str], cols: list[str]) -> bool:
+    """A row whose one reading has kvinnor + män = totalt (all three columns there)."""
+    if not {"total", "kvinnor", "man"} <= set(cols):
+        return False
+    t, k, m = cols.index("total"), cols.index("kvinnor"), cols.index("man")
+    exact = [r for r in readings(toks, len(cols)) if r[t].value == r[k].value + r[m].value]
+    return len(exact) == 1
 
 
 def _sex_cells(toks: list[str], cols: list[str]) -> list[tuple[str, str]] | None:

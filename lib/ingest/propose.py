@@ -193,7 +193,7 @@ def propose(
     cells += _link_totals(groups, unnamed, units, cells)
     by_group = {g.id: g for g in groups}
     for c in cells:
-        unit = c.unit if c.unit in ("%", "tkr", "kr", "mkr") else units.get(c.group)
+        unit = c.unit if c.unit in ("%", "tkr", "kr", "mkr", "personer") else units.get(c.group)
         if unit is None or c.column.basis not in ("utfall", "budget", "plan"):
             continue
         g = by_group[c.group]
@@ -212,6 +212,7 @@ def propose(
                 item_kind=c.item_kind,
                 part_of=c.part_of,
                 caution=c.row.caution,
+                definition=c.definition,
             )
         )
     drafts += _category_tables(lines, year, sections)
@@ -273,7 +274,7 @@ def propose(
     return result
 
 
-_READER_FIELDS = ("definition", "qualifier", "kommun", "age_band", "period")
+_READER_FIELDS = ("definition", "qualifier", "kommun", "age_band", "period", "item", "item_kind", "part_of")
 
 
 def _reader_draft(r: dict, section: str) -> _Draft:
@@ -319,7 +320,7 @@ def _resolve_units(groups, cells, unnamed) -> tuple[dict[int, str], list[str]]:
     notes: list[str] = []
     by_group: dict[int, list[tables.Cell]] = defaultdict(list)
     for c in cells:
-        if c.unit not in ("%",):
+        if c.unit not in ("%", "personer"):  # counts of persons say nothing of a table's kr or tkr
             by_group[c.group].append(c)
     extra: dict[int, list[float]] = defaultdict(list)
     for g, r, read in unnamed:
@@ -387,7 +388,7 @@ def _anchors(cells, units) -> dict[tuple, list[tuple[float, float]]]:
     out: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
     for c in cells:
         u = units.get(c.group)
-        if u is None or c.item or c.unit == "%":
+        if u is None or c.item or c.unit in ("%", "personer"):
             continue
         out[(c.metric, c.column.year, c.column.basis)].append((_kr(c, u), 0.5 * UNIT_SCALE[u]))
     return out

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lib.ingest import vocabulary as vocab
 from lib.ingest.columns import Column, Header, header_kind, parse_header
 from lib.ingest.reading import Line
 from lib.ingest.runs import Number, is_nil, readings, spread, trailing_run
+from lib.registry import METRICS
 
 # A title that starts a new table: the header before it no longer applies.
 _TITLE = re.compile(
@@ -39,6 +40,7 @@ WEAK = "en av flera möjliga läsningar av raden"
 # Another reading of a row within this much evenness (log10 of max/min: a factor of ten) is plausible
 # enough that the editor confirms the chosen one; beyond it, amounts of one kind of row do not spread so.
 WEAK_MARGIN = 1.0
+METRIC_UNITS = {m: METRICS[m].unit for m in METRICS}
 STOCK_METRICS = frozenset({"eget_kapital", "likvida_medel", "summa_tillgangar", "skulder", "fordringar"})
 COST_METRICS = frozenset(
     {
@@ -96,7 +98,8 @@ class Cell:
     item_kind: str = ""
     part_of: str = ""
     rule: str = ""
-    unit: str | None = None  # set for percentages and per-row units
+    unit: str | None = None  # set for percentages, persons and per-row units
+    definition: str = ""  # an outcome's definition ("arbete/studier"), for participant rows
 
 
 def normalise_label(label: str) -> str:
@@ -471,6 +474,7 @@ def cells(
                 (r, _TOTAL_LABEL if lab is None and re.match(r"^(?:summa|totalt)\b", r.key) else lab)
                 for r, lab in labels
             ]
+        labels = _participant_rows(labels)
         categories = {lab.metric for _r, lab in labels if lab and "kategori" in lab.flags}
         parent: tuple[str, str] | None = None  # (metric, label) of the last total row
         item_rows: list[tuple[Row, list[tuple[Column, Number]], str]] = []
@@ -505,8 +509,18 @@ def cells(
                         )
                 if why:
                     notes.append(f"rad {r.index + 1}: {r.label!r}: {why}")
-                unit = "%" if metric in ("soliditet", "eget_kapital_andel") else None
-                out += _emit(g, r, read, metric, f"tabellrad «{r.label}»", unit=unit)
+                persons = METRIC_UNITS.get(metric) == "personer"
+                unit = "%" if metric in ("soliditet", "eget_kapital_andel") else "personer" if persons else None
+                if persons and any(x.value < 0 or x.decimals for _c, x in read):
+                    notes.append(f"rad {r.index + 1}: {r.label!r}: ett antal personer är ett heltal, aldrig negativt")
+                    continue
+                rule = f"deltagarrad «{r.label}»" if persons else f"tabellrad «{r.label}»"
+                cells_of_row = _emit(g, r, read, metric, rule, unit=unit)
+                if persons:
+                    from lib.ingest.participants import DEFINITIONS
+
+                    cells_of_row = [replace(c, definition=DEFINITIONS.get(metric, "")) for c in cells_of_row]
+                out += cells_of_row
                 if note_metric in COST_METRICS and metric in COST_METRICS and metric != note_metric:
                     # "Individinriktade insatser" in the cost note is a category and one of the note's rows
                     item_rows.append((r, read, ""))
@@ -532,6 +546,34 @@ def cells(
             for metric in note_total_metrics(g, note_metric, all_members):
                 out += _emit(g, r, read, metric, f"summaraden i noten «{g.note}»")
     return out, unnamed, notes
+
+
+_SEX_ROW = re.compile(r"^(?:varav |därav |- )?(kvinnor|män)$")
+
+
+def _participant_rows(labels: list[tuple[Row, vocab.Label | None]]) -> list[tuple[Row, vocab.Label | None]]:
+    """Rows the statement vocabulary does not name but the participant vocabulary does ("Antal deltagare",
+    "Avslutade deltagare", "Till arbete eller studier"), and "varav kvinnor"/"varav män" right under a count
+    of persons: counts in a table of year columns."""
+    from lib.ingest.participants import SEX_METRICS
+
+    out: list[tuple[Row, vocab.Label | None]] = []
+    parent: str | None = None
+    for r, lab in labels:
+        if lab is None:
+            found = vocab.row_metric(r.key, "deltagarrad")
+            sex = _SEX_ROW.match(r.key)
+            if found and METRIC_UNITS.get(found.metric) == "personer":
+                lab, parent = found, found.metric
+            elif sex and parent in SEX_METRICS:
+                name = SEX_METRICS[parent][sex.group(1) == "män"]
+                lab = vocab.Label(name, "deltagarrad", r.key, frozenset(), re.compile(re.escape(r.key)))
+            else:
+                parent = None
+        elif METRIC_UNITS.get(lab.metric) != "personer":
+            parent = None
+        out.append((r, lab))
+    return out
 
 
 def _note_items(g: Group, rows, note_metric: str, members) -> list[Cell]:
