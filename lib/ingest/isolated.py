@@ -32,6 +32,9 @@ class Limits:
     wall_s: float = 90.0
 
 
+REPORT_LIMITS = Limits()  # for every step of reading one report: its text and its proposals
+
+
 def run(
     step: str, payload: bytes, limits: Limits, cancelled: Callable[[], bool] | None = None, what: str = "Läsningen"
 ) -> dict:
@@ -97,9 +100,6 @@ def _communicate(proc, payload, limits, cancelled, start, what):
             continue
 
 
-PROPOSE_LIMITS = Limits(memory_mb=1024, cpu_s=60, wall_s=90.0)
-
-
 def propose_isolated(
     lines: list,
     forbund: str,
@@ -108,7 +108,7 @@ def propose_isolated(
     doc_type: str | None,
     members: list[tuple[str, str]],
     cancelled: Callable[[], bool] | None = None,
-    limits: Limits = PROPOSE_LIMITS,
+    limits: Limits = REPORT_LIMITS,
 ):
     """``lib.ingest.propose.propose`` in a child process under ``limits``: a report whose text takes too long
     or too much memory to read ends with a message naming the limit, and the server is not held up."""

@@ -15,16 +15,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.ingest.isolated import IngestError, Limits, memory_message, run
+from lib.ingest.isolated import REPORT_LIMITS, IngestError, Limits, memory_message, run
 from lib.numbers import normalise
 
 MAX_MB = 20
 MAX_BYTES = MAX_MB * 1_000_000  # as Streamlit counts a megabyte: the page and the command line refuse the same files
 MAX_PAGES = 300  # a förbund's annual report is 20–60 pages; a verksamhetsplan fewer
-WORKER_MEMORY_MB = 1024
-WORKER_CPU_S = 60
-WORKER_WALL_S = 90
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
     except IngestError:
         raise
     except MemoryError as exc:
-        raise IngestError(memory_message(Limits(WORKER_MEMORY_MB), "Läsningen av PDF:en")) from exc
+        raise IngestError(memory_message(REPORT_LIMITS, "Läsningen av PDF:en")) from exc
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("PDF:en är lösenordsskyddad och kan inte läsas.") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
@@ -78,7 +74,7 @@ def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
     except Exception as exc:  # pdfminer raises many kinds (pdfplumber wraps them); a person needs one message
         wrapped = [*exc.args, exc.__cause__, exc.__context__]
         if any(isinstance(w, MemoryError) for w in wrapped):
-            raise IngestError(memory_message(Limits(WORKER_MEMORY_MB), "Läsningen av PDF:en")) from exc
+            raise IngestError(memory_message(REPORT_LIMITS, "Läsningen av PDF:en")) from exc
         if (
             any(isinstance(w, (PDFPasswordIncorrect, PDFEncryptionError)) for w in wrapped)
             or "password" in repr(wrapped).lower()
@@ -94,9 +90,9 @@ def lines_from_pdf(data: bytes, max_pages: int = MAX_PAGES) -> list[Line]:
 def lines_from_pdf_isolated(
     data: bytes,
     max_pages: int = MAX_PAGES,
-    memory_mb: int = WORKER_MEMORY_MB,
-    cpu_s: int = WORKER_CPU_S,
-    wall_s: float = WORKER_WALL_S,
+    memory_mb: int = REPORT_LIMITS.memory_mb,
+    cpu_s: int = REPORT_LIMITS.cpu_s,
+    wall_s: float = REPORT_LIMITS.wall_s,
     cancelled=None,
 ) -> list[Line]:
     """``lines_from_pdf`` in a child process with limits (lib.ingest.isolated); what goes wrong there, or a

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from lib.ingest import vocabulary as vocab
 from lib.ingest.columns import Column, Header, header_kind, parse_header
+from lib.ingest.participants import DEFINITIONS, SEX_METRICS
 from lib.ingest.reading import Line
 from lib.ingest.runs import Number, is_nil, readings, spread, trailing_run
 from lib.registry import METRICS
@@ -517,8 +518,6 @@ def cells(
                 rule = f"deltagarrad «{r.label}»" if persons else f"tabellrad «{r.label}»"
                 cells_of_row = _emit(g, r, read, metric, rule, unit=unit)
                 if persons:
-                    from lib.ingest.participants import DEFINITIONS
-
                     cells_of_row = [replace(c, definition=DEFINITIONS.get(metric, "")) for c in cells_of_row]
                 out += cells_of_row
                 if note_metric in COST_METRICS and metric in COST_METRICS and metric != note_metric:
@@ -555,8 +554,6 @@ def _participant_rows(labels: list[tuple[Row, vocab.Label | None]]) -> list[tupl
     """Rows the statement vocabulary does not name but the participant vocabulary does ("Antal deltagare",
     "Avslutade deltagare", "Till arbete eller studier"), and "varav kvinnor"/"varav män" right under a count
     of persons: counts in a table of year columns."""
-    from lib.ingest.participants import SEX_METRICS
-
     out: list[tuple[Row, vocab.Label | None]] = []
     parent: str | None = None
     for r, lab in labels:

@@ -110,10 +110,8 @@ def publish_panel(pub: Publication, problems: list[str]) -> None:
         st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
         return
     current = next((v for v in versions if v["status"] == "gällande"), None)
-    state = reviewed_state(pub)
-    if state is None:
-        return
-    seen, stale = state  # a changed document: the warning above says so, and the buttons wait for a reload
+    # a changed document: the warning says so, and the buttons wait for a reload
+    seen, stale = reviewed_state(pub, versions[0]["seen"] if versions else 0)
     for p in problems:
         st.error(say(p, 400))
     st.caption(f"Publiceras i {published.store_name()} som {pub.document}.")
@@ -150,16 +148,11 @@ def _seen_key(pub: Publication) -> str:
     return f"_seen_{pub.document}_{pub.sha256[:12]}"
 
 
-def reviewed_state(pub: Publication) -> tuple[int, bool] | None:
+def reviewed_state(pub: Publication, now: int) -> tuple[int, bool]:
     """The document's state when this editor began reviewing this file for it (kept for the session), and
-    whether it has changed since: every write carries it, and the store refuses one on a document that has
-    changed since. None if the store cannot be read."""
+    whether it has changed since (``now``: its state in the store, Store.seen): every write carries it, and the
+    store refuses one on a document that has changed since."""
     key = _seen_key(pub)
-    try:
-        now = published.store().seen(pub.document)
-    except Exception as exc:  # shown, never a traceback
-        st.error(f"Databasen för publicerade rapporter kan inte nås: {say(exc, 300)}")
-        return None
     seen = st.session_state.setdefault(key, now)
     if seen != now:
         st.warning(
@@ -262,7 +255,7 @@ def published_documents(ds: Dataset) -> None:
         st.caption("Dokumentet tas ur jämförelsen; det och dess uppgifter finns kvar i historiken.")
         doc = st.selectbox("Dokument", current, key="withdraw_document")
         reason = st.text_input("Varför?", key="withdraw_reason")
-        seen = {v["document"]: v["seen"] for v in versions if "seen" in v}.get(doc)
+        seen = next(v["seen"] for v in versions if v["document"] == doc)
         st.button(
             "Dra tillbaka",
             disabled=not reason.strip(),

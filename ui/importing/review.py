@@ -245,8 +245,7 @@ def review(result: Result, report: Report, meta: DocumentMeta, reviewer: str) ->
 def carry_panel(report: Report, meta: DocumentMeta, rows: list[dict], start: Start, added: list[dict], k: str) -> None:
     """A new file of a published document: what its version had that no proposal gives now, and taking over
     those that stand on the same line of the new file."""
-    missing = [p for p in not_proposed_now(rows, start.previous) if p not in added]
-    missing = [p for p in missing if not any(_same_figure(p, a) for a in added)]
+    missing = [p for p in not_proposed_now(rows, start.previous) if not any(_same_figure(p, a) for a in added)]
     changed = sum(1 for r in rows if r.get("caution", "").startswith("ändrat sedan"))
     new = sum(1 for r in rows if r.get("caution", "").startswith("inte med i version"))
     same = sum(1 for r in rows if r.get("previously", "").startswith("som i version"))
