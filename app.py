@@ -35,11 +35,16 @@ st.html(
     "h3{font-size:1.1rem!important}}</style>"
 )
 menu = PAGES + ([IMPORT_PAGE] if common.is_editor() else [])
-page = st.navigation(menu, position="hidden")
-with st.sidebar.container(key="meny"):  # the menu, drawn here: Streamlit's would list the raw files first
-    for item in menu:
-        st.page_link(item, label=item.title, icon=item.icon)
-    st.divider()
+# Streamlit's own sidebar menu is off (config: it would list the raw files in pages/ on a cold start). On a
+# phone Streamlit draws a "top" menu in the sidebar, all pages listed, and closes the sidebar after a tap;
+# on a larger screen the same menu is drawn here, in the sidebar (Streamlit's top bar folds pages away).
+phone = common.on_phone()
+page = st.navigation(menu, position="top" if phone else "hidden")
+if not phone:
+    with st.sidebar.container(key="meny"):
+        for item in menu:
+            st.page_link(item, label=item.title, icon=item.icon)
+        st.divider()
 
 try:
     common.dataset()

@@ -130,10 +130,12 @@ def test_twelve_different_links_at_once_on_a_fresh_server(attempt):
 
 
 @pytest.mark.browser
-def test_a_cold_start_never_shows_the_raw_file_list(tmp_path):
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_cold_start_never_shows_the_raw_file_list(tmp_path, phone):
     """Streamlit's pages-folder mode runs the first request of a process; its own menu would list the files in
-    pages/ (the editors' import page among them) until the router's menu came (1–6 s measured). The menu is
-    the router's own now, and Streamlit's is hidden (client.showSidebarNavigation = false)."""
+    pages/ (the editors' import page among them) until the router's menu came (1–6 s measured). That list is
+    hidden now (client.showSidebarNavigation = false); the router's menu is drawn by app.py on a desktop and
+    by Streamlit in the sidebar on a phone (its "top" menu, which closes the sidebar after a tap)."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import served
@@ -142,7 +144,9 @@ def test_a_cold_start_never_shows_the_raw_file_list(tmp_path):
     for url in served():
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            from tests.test_browser import DESKTOP, PHONE, context_for
+
+            page = context_for(browser, PHONE if phone else DESKTOP).new_page()
             page.goto(f"{url}/kostnader?forbund=sydnarke")
             seen: set[tuple[str, ...]] = set()
             deadline = time.monotonic() + 10
