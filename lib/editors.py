@@ -1,9 +1,13 @@
-"""Who may import and publish: the editors list in the server's secrets, read so that any mistake lets nobody in.
+"""Who may write, and to which förbund: roles from the server's secrets and the store, read so that any mistake
+lets nobody in.
 
-With sign-in configured (``[auth]``), only the e-mail addresses in ``[editors] emails`` may import or
-publish; the list may be written as a list or as one string. A missing section, a misspelt key, an
-empty list or a list without one address means nobody: a careless config must never open the import
-to every signed-in user. The reason is given to the signed-in user and to the server log.
+Two roles. An *admin* keeps the register of förbund and may publish for every förbund: the addresses in
+``[editors] emails`` (the central list) and those the store's role table makes admins. A *förbund editor*
+publishes, replaces and withdraws the documents of its own förbund only: ``[editors.forbund] <slug> = ["…"]``
+in secrets, or a row in the store's role table that an admin added. Lists may be written as a list or as one
+string. With sign-in configured (``[auth]``), an address with no role may not write; a missing section, a
+misspelt key or an empty list gives nobody a role: a careless config must never open the import to every
+signed-in user. The reason is given to the signed-in user and to the server log.
 
 The address must be one the identity provider vouches for: an identity whose provider says
 ``email_verified = false`` is refused; one whose provider sends no such claim (Microsoft Entra ID does
@@ -15,8 +19,13 @@ into a listed address.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+ADMIN = "admin"
+FORBUND_EDITOR = "förbundsredaktör"
+ROLES = (ADMIN, FORBUND_EDITOR)
+ROLE_NAMES = {ADMIN: "administratör", FORBUND_EDITOR: "redaktör för ett förbund"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,8 @@ class Decision:
     allowed: bool
     reason: str  # for the signed-in user (Swedish); empty when allowed
     config_problem: bool = False  # the server's configuration is wrong (logged)
+    role: str = ""  # ADMIN or FORBUND_EDITOR when allowed
+    forbund: frozenset[str] = frozenset()  # a förbund editor's förbund (an admin has every förbund)
 
 
 def editor_emails(secrets: Mapping) -> tuple[frozenset[str] | None, str]:
@@ -45,6 +56,29 @@ def editor_emails(secrets: Mapping) -> tuple[frozenset[str] | None, str]:
     if not emails:
         return None, "[editors] emails innehåller ingen e-postadress"
     return emails, ""
+
+
+def forbund_editors(secrets: Mapping) -> tuple[dict[str, frozenset[str]], list[str]]:
+    """``[editors.forbund]``: slug → the addresses of its editors, and what in the table cannot be used."""
+    section = secrets.get("editors") if isinstance(secrets, Mapping) else None
+    table = section.get("forbund") if isinstance(section, Mapping) else None
+    if table is None:
+        return {}, []
+    if not isinstance(table, Mapping):
+        return {}, ['[editors.forbund] ska vara en tabell: förbundets kortnamn = ["e-post", …]']
+    out, problems = {}, []
+    for slug, raw in table.items():
+        raw = [raw] if isinstance(raw, str) else raw
+        emails = (
+            frozenset(canonical(e) for e in raw if isinstance(e, str) and "@" in e and e.strip())
+            if isinstance(raw, list | tuple)
+            else frozenset()
+        )
+        if emails:
+            out[str(slug)] = emails
+        else:
+            problems.append(f"[editors.forbund] {slug} innehåller ingen e-postadress")
+    return out, problems
 
 
 def canonical(email: str) -> str:
@@ -87,34 +121,69 @@ def unverified(claims: Mapping | None, secrets: Mapping) -> str:
     )
 
 
-def decide(secrets: Mapping, logged_in: bool, email: str | None, claims: Mapping | None = None) -> Decision:
-    """Whether this visitor may import and publish, and if not, why (fails closed). ``claims``: what the
-    identity provider said (``email_verified``, ``iss``); without them the address is not vouched for."""
+def decide(
+    secrets: Mapping,
+    logged_in: bool,
+    email: str | None,
+    claims: Mapping | None = None,
+    store_roles: Iterable[tuple[str, str]] = (),
+) -> Decision:
+    """Whether this visitor may write, in which role and for which förbund, and if not, why (fails closed).
+    ``claims``: what the identity provider said (``email_verified``, ``iss``); without them the address is not
+    vouched for. ``store_roles``: (role, förbund) pairs the store's role table holds for this address."""
     if not isinstance(secrets, Mapping) or "auth" not in secrets:
         return Decision(False, "inloggning är inte konfigurerad på den här servern")
     if not logged_in:
         return Decision(False, "du är inte inloggad")
-    emails, problem = editor_emails(secrets)
-    if emails is None:
-        return Decision(False, f"ingen kan importera förrän serverns inställningar rättats ({problem})", True)
-    if not email or canonical(email) not in emails:
+    admins, problem = editor_emails(secrets)
+    per_forbund, _ = forbund_editors(secrets)
+    me = canonical(email) if email else ""
+    stored = [(r, f) for r, f in store_roles if r in ROLES]
+    admin = bool(me) and (me in (admins or ()) or any(r == ADMIN for r, _ in stored))
+    mine = frozenset(
+        [s for s, emails in per_forbund.items() if me and me in emails] + [f for r, f in stored if r == FORBUND_EDITOR]
+    )
+    if not admin and not mine:
+        if admins is None and not per_forbund and not stored:
+            return Decision(False, f"ingen kan importera förrän serverns inställningar rättats ({problem})", True)
         return Decision(False, f"{email or 'kontot'} finns inte på redaktörslistan")
     why = unverified(claims, secrets)
     if why:
         return Decision(False, why)
-    return Decision(True, "")
+    if admin:
+        return Decision(True, "", role=ADMIN)
+    return Decision(True, "", role=FORBUND_EDITOR, forbund=mine)
 
 
 @dataclass(frozen=True)
 class Editor:
-    """Someone allowed to write to the store: every write in lib.store takes one and records its e-mail."""
+    """Someone allowed to write to the store: every write in lib.store takes one, asks ``may`` for the förbund
+    it touches, and records the e-mail and the role. Without a role an Editor may write nothing."""
 
     email: str
     via: str = "inloggning"  # how the permission was established ("inloggning", "kommandorad")
+    role: str = ""  # ADMIN or FORBUND_EDITOR
+    forbund: frozenset[str] = frozenset()  # a förbund editor's förbund
+
+    @classmethod
+    def admin(cls, email: str, via: str = "inloggning") -> Editor:
+        return cls(canonical(email), via, ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def may(self, forbund: str) -> bool:
+        """May write the documents (and reviews) of ``forbund``."""
+        return self.role == ADMIN or (self.role == FORBUND_EDITOR and forbund in self.forbund)
+
+    def describe(self) -> str:
+        """The role as the history records it: "admin" or "förbundsredaktör (slug, …)"."""
+        return self.role if self.role != FORBUND_EDITOR else f"{self.role} ({', '.join(sorted(self.forbund))})"
 
 
 def authorise(decision: Decision, email: str | None) -> Editor:
     """The editor for a write, or PermissionError with the reason (a write path never trusts the menu)."""
-    if not decision.allowed or not email or not email.strip():
+    if not decision.allowed or not email or not email.strip() or decision.role not in ROLES:
         raise PermissionError(decision.reason or "bara inloggade redaktörer får publicera")
-    return Editor(canonical(email))
+    return Editor(canonical(email), role=decision.role, forbund=decision.forbund)

@@ -256,12 +256,13 @@ HISTORY_ACTIONS = {
     "publicera": "Publicerade",
     "ersätt": "Ersatte med ny version",
     "dra tillbaka": "Drog tillbaka",
+    "register": "Ändrade förbundsregistret",
 }
 
 
 def publication_history(ds: Dataset) -> pl.DataFrame:
     """The store's append-only log as people read it, newest first."""
-    h = ds.history
+    h = ds.history.filter(pl.col("action").is_in(list(HISTORY_ACTIONS)))
     return h.sort("id", descending=True).select(
         pl.col("at").str.slice(0, 16).str.replace("T", " ").alias("Tid (UTC)"),
         pl.col("action").replace_strict(HISTORY_ACTIONS, default=pl.col("action")).alias("Händelse"),

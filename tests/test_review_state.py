@@ -80,7 +80,7 @@ def test_a_new_file_is_compared_with_the_published_version():
 
 def test_the_store_keeps_one_review_per_editor_and_document(store_url):
     store = Store.open(store_url)
-    anna, bo = Editor("anna@example.se"), Editor("bo@example.se")
+    anna, bo = Editor.admin("anna@example.se"), Editor.admin("bo@example.se")
     state = {"decisions": {"3|medlemsbidrag|2024|utfall||||": {"ok": False}}, "added": []}
     store.save_review(anna, "nordana-ar-2024", "a" * 64, "nordana.pdf", state)
     store.save_review(anna, "nordana-ar-2024", "b" * 64, "nordana-2.pdf", {"decisions": {}, "added": [{"x": "å"}]})

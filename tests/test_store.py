@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import text
 
 from lib.data import build_dataset
-from lib.editors import Decision, Editor, authorise
+from lib.editors import ADMIN, Decision, Editor, authorise
 from lib.store import Publication, PublishError, Registration, Store, transfer
 from lib.store import schema as t
 from lib.store.schema import SchemaTooNew
 from lib.store.store import LOCK_KEY
 from tests.conftest import ROOT
 
-ANNA = Editor("anna@example.se")
-BO = Editor("bo@example.se")
+ANNA = Editor.admin("anna@example.se")
+BO = Editor.admin("bo@example.se")
 SHA = "a" * 64
 
 
@@ -192,7 +192,7 @@ def test_only_editors_can_write(store):
         store.withdraw("nordana-ar-2024", Editor(""), "x")
     with pytest.raises(PermissionError, match="inte på listan"):
         authorise(Decision(False, "inte på listan"), "anna@example.se")
-    assert authorise(Decision(True, ""), " Anna@Example.se ") == Editor("anna@example.se")
+    assert authorise(Decision(True, "", role=ADMIN), " Anna@Example.se ") == Editor.admin("anna@example.se")
     assert store.revision() == "0:0"
 
 
@@ -249,7 +249,7 @@ def test_the_same_new_forbund_registered_twice_at_once_is_registered_once(store_
 
 def test_schema_is_migrated_once_and_a_newer_schema_is_refused(store_url):
     s = Store.open(store_url)
-    assert s.ensure_schema() == [1, 2]
+    assert s.ensure_schema() == [1, 2, 3]
     assert Store.open(store_url).ensure_schema() == []  # another process: nothing to do
     with s.engine.begin() as conn:
         conn.execute(t.schema_version.insert().values(version=99, description="framtida", applied_at="x"))
@@ -433,7 +433,7 @@ def test_a_store_of_the_first_schema_gets_the_reviews_table_and_keeps_its_data(s
         )
     old.engine.dispose()
     new = Store.open(store_url)
-    assert new.ensure_schema() == [2]
+    assert new.ensure_schema() == [2, 3]
     assert [(h["editor"], h["action"]) for h in new.history()] == [(ANNA.email, "registrera")]
     new.save_review(BO, "nordana-ar-2024", SHA, "x.pdf", {"decisions": {}, "added": []})
     assert new.review(BO.email, "nordana-ar-2024")["source_file"] == "x.pdf"

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.editor or "@" not in args.editor:
                     print("En mapp i CSV-formatet publiceras av en redaktör: ange --editor e-post.", file=sys.stderr)
                     return 2
-                for line in transfer.publish_folder(store, args.dir, Editor(args.editor.lower(), via="kommandorad")):
+                for line in transfer.publish_folder(store, args.dir, Editor.admin(args.editor, via="kommandorad")):
                     print(line)
     except (PublishError, StoreUnavailable, SchemaTooNew, FileNotFoundError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]

@@ -120,7 +120,9 @@ history = Table(
     Column("comment", Text),
 )
 
-ACTIONS = ("registrera", "publicera", "ersätt", "dra tillbaka")
+ACTIONS = ("registrera", "publicera", "ersätt", "dra tillbaka", "register", "roll", "föreslå", "nekad")
+# Publication events (shown on Källor); the others concern the register, roles and refused attempts.
+PUBLICATION_ACTIONS = ACTIONS[:4]
 
 # A review in progress, one per editor and document: what the editor decided about the proposals of one
 # file (JSON), so a restart, a lost connection or a colleague's question costs nothing. Not published data:
@@ -137,6 +139,42 @@ reviews = Table(
 )
 
 
+# The register of Sweden's förbund (lib.register), independent of reports. Append-only: every addition, edit,
+# end or merger is a new row (version) for its förbund; the newest version is the register's entry.
+register = Table(
+    "register",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("forbund", String(60), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("short_name", Text, nullable=False),
+    Column("org_nr", String(20)),
+    Column("lan", Text),
+    Column("region", Text),
+    Column("kommuner", Text, nullable=False),  # SCB codes separated by spaces
+    Column("valid_from", String(10)),
+    Column("valid_to", String(10)),
+    Column("website", Text),
+    Column("source", Text, nullable=False),
+    Column("changed_by", Text, nullable=False),
+    Column("changed_at", String(32), nullable=False),
+    Column("comment", Text),
+    UniqueConstraint("forbund", "version", name="uq_register_version"),
+)
+
+# Roles given by admins in the store (besides those in secrets): an admin, or the editor of one förbund.
+roles = Table(
+    "roles",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("role", String(40), primary_key=True),
+    Column("forbund", String(60), primary_key=True),  # "" for an admin
+    Column("granted_by", Text, nullable=False),
+    Column("granted_at", String(32), nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[forbund, members, documents, figures, history])
 
@@ -145,10 +183,15 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[reviews])
 
 
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[register, roles])
+
+
 # (version, description, function): append only.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "förbund, medlemmar, dokument (versioner), uppgifter och historik", _v1),
     (2, "pågående granskningar per redaktör och dokument", _v2),
+    (3, "förbundsregister (versioner) och roller", _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from lib.editors import Editor
+from lib.editors import ROLES, Editor
 from lib.format import fmt_time
 from lib.schema import (
     DOCUMENTS_SCHEMA,
@@ -32,6 +32,7 @@ from lib.schema import (
 )
 from lib.sources import DATA_DIR, Published, curated_slugs, load_sources
 from lib.store import schema as t
+from lib.store.register import RegisterStore
 
 LOCK_KEY = 7_246_001  # PostgreSQL advisory lock id for the store's writes
 DOCUMENT_TYPES = ("årsredovisning", "verksamhetsplan")
@@ -147,8 +148,9 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-class Store:
-    """The published imports in one database (SQLite or PostgreSQL), read and written through SQLAlchemy."""
+class Store(RegisterStore):
+    """The published imports, the register of förbund and the roles in one database (SQLite or PostgreSQL), read
+    and written through SQLAlchemy. Every write asks the Editor whether it may touch that förbund."""
 
     def __init__(self, engine: Engine, data_dir: Path = DATA_DIR):
         self.engine = engine
@@ -307,9 +309,12 @@ class Store:
 
     # -- reviews in progress --------------------------------------------------------------------
 
-    def save_review(self, editor: Editor, document: str, sha256: str, source_file: str, state: dict) -> str:
-        """Keep the editor's review of one file for a document (replacing their earlier one); when it was saved."""
-        _check_editor(editor)
+    def save_review(
+        self, editor: Editor, document: str, sha256: str, source_file: str, state: dict, forbund: str = ""
+    ) -> str:
+        """Keep the editor's review of one file for a document of ``forbund`` (replacing their earlier one); when
+        it was saved. A förbund editor keeps reviews of their own förbund's documents only."""
+        self._may(editor, forbund, f"spara en granskning av {document}", document)
         self.ensure_schema()
         at = t.now()
         values = {
@@ -355,6 +360,7 @@ class Store:
             return [dict(r) for r in rows]
 
     def drop_review(self, editor: Editor, document: str) -> None:
+        _check_editor(editor)  # only the editor's own review (the key includes their address)
         self.ensure_schema()
         with self._write() as conn:
             conn.execute(
@@ -377,6 +383,9 @@ class Store:
     def withdraw(self, document: str, editor: Editor, reason: str, seen: int | None = None) -> None:
         """Take a document out of the comparison; its versions and figures stay in the store and the history."""
         _check_editor(editor)
+        with self._read() as conn:
+            owner = conn.execute(select(t.documents.c.forbund).where(t.documents.c.document == document)).scalar()
+        self._may(editor, owner or "", f"dra tillbaka {document}", document)
         if not reason.strip():
             raise PublishError(["ange varför dokumentet dras tillbaka"])
         self.ensure_schema()
@@ -397,8 +406,27 @@ class Store:
         with self._read() as conn:
             return _validate(conn, pub, self.data_dir, _version_for(conn, pub.document))
 
-    def _put(self, pub: Publication, editor: Editor, action: str, comment: str, seen: int | None = None) -> int:
+    def _may(self, editor: Editor, forbund: str, attempt: str, document: str | None = None) -> None:
+        """Refuse (and record) a write on a förbund outside the editor's role."""
         _check_editor(editor)
+        if not editor.may(forbund):
+            mine = ", ".join(sorted(editor.forbund)) or "inget förbund"
+            self.refuse(
+                editor,
+                forbund,
+                attempt,
+                f"du är redaktör för {mine} och får inte {attempt} ({forbund or 'okänt förbund'}); "
+                "försöket har noterats i historiken",
+                document,
+            )
+
+    def _put(self, pub: Publication, editor: Editor, action: str, comment: str, seen: int | None = None) -> int:
+        verb = {"publicera": "publicera", "ersätt": "ersätta"}[action]
+        self._may(editor, pub.forbund, f"{verb} {pub.document}", pub.document)
+        with self._read() as conn:  # the document's owner, whatever the publication says
+            owner = conn.execute(select(t.documents.c.forbund).where(t.documents.c.document == pub.document)).scalar()
+        if owner and owner != pub.forbund:
+            self._may(editor, owner, f"{verb} {pub.document}", pub.document)
         self.ensure_schema()
         try:
             with self._write() as conn:
@@ -473,7 +501,7 @@ def _unavailable(exc: Exception) -> str:
 
 
 def _check_editor(editor: Editor) -> None:
-    if not isinstance(editor, Editor) or not editor.email or "@" not in editor.email:
+    if not isinstance(editor, Editor) or not editor.email or "@" not in editor.email or editor.role not in ROLES:
         raise PermissionError("bara inloggade redaktörer får publicera")
 
 

@@ -188,6 +188,7 @@ class DocumentMeta:
     type: str
     year: int
     title: str
+    forbund: str = ""
 
 
 def document_form(report: Report, forbund_name: str, slug: str) -> DocumentMeta | None:
@@ -209,7 +210,7 @@ def document_form(report: Report, forbund_name: str, slug: str) -> DocumentMeta 
     )
     if not slug:
         return None
-    return DocumentMeta(f"{slug}-{TYPES[doc_type]}-{int(year)}", doc_type, int(year), title.strip())
+    return DocumentMeta(f"{slug}-{TYPES[doc_type]}-{int(year)}", doc_type, int(year), title.strip(), slug)
 
 
 # -- review -------------------------------------------------------------------------------------

@@ -108,7 +108,9 @@ def keep_review(report: Report, meta: DocumentMeta, reviewer: str, decisions: di
     if last is None or last[0] != text:
         try:
             editor = editors.authorise(common.editor_decision(), getattr(st.user, "email", None))
-            at = published.store().save_review(editor, meta.document, report.sha256, report.name, state)
+            at = published.store().save_review(
+                editor, meta.document, report.sha256, report.name, state, forbund=meta.forbund
+            )
         except Exception as exc:  # shown, never a traceback; the review goes on in this tab
             st.caption(f"Granskningen kunde inte sparas: {say(exc, 200)}")
             return
