@@ -6,6 +6,7 @@ ensure_router()  # must run before anything else: see ui/boot.py
 
 import streamlit as st
 
+from lib.editors import ADMIN
 from lib.format import escape_markdown
 from lib.schema import DataValidationError
 from ui import common
@@ -21,20 +22,27 @@ PAGES = [
     st.Page("pages/hae.py", title="Helårsekvivalenter", icon=":material/family_restroom:", url_path="hae"),
     st.Page("pages/karta.py", title="Sverigekarta", icon=":material/map:", url_path="karta"),
     st.Page("pages/profil.py", title="Förbundsprofil", icon=":material/badge:", url_path="profil"),
+    st.Page("pages/tackning.py", title="Täckning", icon=":material/grid_on:", url_path="tackning"),
     st.Page("pages/kallor.py", title="Källor och datakvalitet", icon=":material/fact_check:", url_path="kallor"),
 ]
 
 IMPORT_PAGE = st.Page(
     "pages/importera.py", title="Importera rapport", icon=":material/upload_file:", url_path="importera"
 )
-# Only signed-in editors get the import page: for everyone else it is not part of the app at all.
+REGISTER_PAGE = st.Page(
+    "pages/register.py", title="Förbundsregister", icon=":material/app_registration:", url_path="register"
+)
+# Only signed-in editors get the import page, and only admins the register: for everyone else they are not part
+# of the app at all (and each page, and every write, asks again).
 # Headings wrap between words, never inside one ("Kostnadsfördelni|ng"), and are smaller on a phone.
 st.html(
     "<style>h1,h2,h3{overflow-wrap:normal;word-break:normal;hyphens:manual}"
     "@media (max-width:640px){h1{font-size:1.7rem!important}h2{font-size:1.3rem!important}"
     "h3{font-size:1.1rem!important}}</style>"
 )
-menu = PAGES + ([IMPORT_PAGE] if common.is_editor() else [])
+decision = common.editor_decision() if common.auth_configured() else None
+menu = PAGES + ([IMPORT_PAGE] if decision and decision.allowed else [])
+menu += [REGISTER_PAGE] if decision and decision.role == ADMIN else []
 # Streamlit's own sidebar menu is off (config: it would list the raw files in pages/ on a cold start). On a
 # phone Streamlit draws a "top" menu in the sidebar, all pages listed, and closes the sidebar after a tap;
 # on a larger screen the same menu is drawn here, in the sidebar (Streamlit's top bar folds pages away).
@@ -59,7 +67,6 @@ common.shared_controls()
 with st.sidebar:
     if common.auth_configured():
         if getattr(st.user, "is_logged_in", False):
-            decision = common.editor_decision()
             if not decision.allowed:
                 st.caption("Import och publicering: " + escape_markdown(decision.reason, 300))
             st.button("Logga ut", on_click=st.logout, key="logout", icon=":material/logout:")

@@ -856,8 +856,8 @@ def map_chart(
     rows = list(table.iter_rows(named=True))
     hover = [
         f"<b>{safe(r['Kommun'])}</b> ({safe(r['Län'])})<br>"
-        + (f"{safe(r['Förbund'])}" if r["Förbund"] else "Inget förbund i datan")
-        + (f"<br>{r['År']}: {fmt_pct(r['Värde (%)'])}" if r["Värde (%)"] is not None else "<br>Ingen uppgift")
+        + (f"{safe(r['Förbund'])}" if r["Förbund"] else "Inget samordningsförbund i registret")
+        + (f"<br>{r['År']}: {fmt_pct(r['Värde (%)'])}" if r["Värde (%)"] is not None else f"<br>{safe(r['Klass'])}")
         + (f"<br><i>{safe(r['Anmärkning'])}</i>" if r["Anmärkning"] else "")
         for r in rows
     ]

@@ -15,16 +15,17 @@ from lib.checks import run_checks
 from lib.costs import mapping_table
 from lib.derive import derive
 from lib.membership import member_kommuner, membership_conflicts
+from lib.register.entries import register_frame
 from lib.schema import FINDINGS_SCHEMA
 from lib.sources import DATA_DIR, Published, load_sources, source_files
 
 BUILD_DIR = DATA_DIR / "build"
 LIB_DIR = Path(__file__).resolve().parent
-TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members", "kommuner", "history")
+TABLES = ("figures", "findings", "mappings", "documents", "forbund", "members", "kommuner", "history", "register")
 # Code whose output is in the build: a change here makes the build stale just like a data change.
 _BUILD_CODE = (
     *("numbers.py", "registry.py", "schema.py", "sources.py", "derive.py", "costs.py", "checks.py", "data.py"),
-    *("membership.py", "geo/__init__.py"),
+    *("membership.py", "geo/__init__.py", "register/entries.py"),
 )
 
 
@@ -40,6 +41,7 @@ class Dataset:
     members: pl.DataFrame
     kommuner: pl.DataFrame  # member kommuner with SCB codes (lib.membership)
     history: pl.DataFrame  # the store's log of registrations, publications, replacements and withdrawals
+    register: pl.DataFrame  # the register of förbund (lib.register), independent of reports
 
     def table(self, name: str) -> pl.DataFrame:
         return getattr(self, name)
@@ -75,6 +77,7 @@ def build_dataset(data_dir: Path = DATA_DIR, published: Published | None = None)
         members=src.members,
         kommuner=kommuner,
         history=src.history,
+        register=register_frame(published.register if published is not None else []),
     )
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 ADMIN = "admin"
 FORBUND_EDITOR = "förbundsredaktör"
 ROLES = (ADMIN, FORBUND_EDITOR)
-ROLE_NAMES = {ADMIN: "administratör", FORBUND_EDITOR: "redaktör för ett förbund"}
+ROLE_NAMES = {ADMIN: "administratör", FORBUND_EDITOR: "förbundsredaktör"}
 
 
 @dataclass(frozen=True)

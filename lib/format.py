@@ -36,6 +36,10 @@ CEILING_LINE = PALETTE["grey"]
 MAP_DIVERGING = ("#542788", "#8073AC", "#FDB863", "#E66101")
 MAP_SEQUENTIAL = ("#C7E9B4", "#7FCDBB", "#2C7FB8", "#253494")
 MAP_NO_DATA = "#F0F0F0"
+# A förbund measure's three kinds of missing: lighter is further from having a value.
+MAP_NO_MEASURE = "#9A9A9A"  # the report is in, without this measure
+MAP_NO_REPORT = "#D0D0D0"  # the förbund is known, its årsredovisning is not in
+MAP_NO_FORBUND = "#FAFAFA"  # no förbund in the register for this kommun
 MAP_BORDER = "#8C8C8C"
 PLOTLY_SEPARATORS = ", "  # decimal comma, space as thousands separator
 
@@ -194,3 +198,11 @@ def fmt_time(stamp: str | None) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")
+
+
+_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def sv_key(text: str | None) -> str:
+    """A sort key in Swedish alphabetical order (å, ä, ö after z; case does not matter)."""
+    return (text or "").lower().translate(_SV_ORDER)

@@ -63,9 +63,10 @@ class Published:
     documents: list[dict[str, str]] = field(default_factory=list)
     figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     history: list[dict] = field(default_factory=list)
+    register: list[dict[str, str]] = field(default_factory=list)  # the register's current entries (lib.register)
 
     def is_empty(self) -> bool:
-        return not (self.forbund or self.documents or self.history)
+        return not (self.forbund or self.documents or self.history or self.register)
 
 
 @dataclass(frozen=True)
@@ -301,8 +302,10 @@ def _figures_of(
 def provenance_text(doc: dict) -> str:
     """ "inläst från rapport.pdf, granskad av anna@exempel.se 2026-11-26" for a published document."""
     version = f" (version {doc['version']})" if str(doc.get("version") or "1") != "1" else ""
+    role = f" ({doc['published_role']})" if doc.get("published_role") else ""
     return (
-        f"inläst från {doc['source_file']}, granskad av {doc['published_by']} {str(doc['published_at'])[:10]}{version}"
+        f"inläst från {doc['source_file']}, granskad av {doc['published_by']}{role} "
+        f"{str(doc['published_at'])[:10]}{version}"
     )
 
 

@@ -9,13 +9,25 @@ import polars as pl
 
 from lib import geo
 from lib.data import Dataset
-from lib.format import MAP_DIVERGING, MAP_NO_DATA, MAP_SEQUENTIAL, fmt_decimal
+from lib.format import (
+    MAP_DIVERGING,
+    MAP_NO_DATA,
+    MAP_NO_FORBUND,
+    MAP_NO_MEASURE,
+    MAP_NO_REPORT,
+    MAP_SEQUENTIAL,
+    fmt_decimal,
+)
+from lib.register import coverage
+from lib.register.coverage import NO_FORBUND, NO_MEASURE, NO_REPORT
 from lib.views import LATEST, equity_ranking, names, resolve_year
 from lib.views_costs import cost_split
 from lib.views_participants import outcomes
 from lib.views_scb import yearly_shares
 
 NO_DATA = "Ingen uppgift"
+# A förbund measure's kommuner without a value, in the legend's order (lib.register.coverage tells them apart).
+MISSING = ((NO_MEASURE, MAP_NO_MEASURE), (NO_REPORT, MAP_NO_REPORT), (NO_FORBUND, MAP_NO_FORBUND))
 
 
 @dataclass(frozen=True)
@@ -79,10 +91,10 @@ MAP_COLUMNS = {
 }
 
 
-def classify(value: float | None, measure: Measure) -> tuple[str, str]:
-    """(class label, colour) of a value; (NO_DATA, MAP_NO_DATA) for none."""
+def classify(value: float | None, measure: Measure, missing: str = NO_DATA) -> tuple[str, str]:
+    """(class label, colour) of a value; for none, the kind of missing (``missing``) and its colour."""
     if value is None:
-        return NO_DATA, MAP_NO_DATA
+        return missing, dict(MISSING).get(missing, MAP_NO_DATA)
     labels = measure.classes()
     for i, limit in enumerate(measure.limits):
         if value <= limit + 1e-9:
@@ -116,10 +128,12 @@ def _forbund_values(ds: Dataset, key: str, choice: str) -> dict[str, tuple]:
 def map_table(ds: Dataset, key: str, choice: str = LATEST, scb: pl.DataFrame | None = None) -> tuple[pl.DataFrame, str]:
     """One row per kommun in Sweden (290) and the period the values are from, in words."""
     measure = MEASURES[key]
-    nm = names(ds)
+    known = coverage.known(ds)
+    nm = {**{s: k.name for s, k in known.items()}, **names(ds)}
     k = geo.kommuner()
-    members = ds.kommuner.unique("kommun_kod", keep="first", maintain_order=True).select("kommun_kod", "forbund")
-    member_of = dict(members.rows())
+    year_shown = None if choice == LATEST else int(choice)
+    member_of = coverage.membership(ds, year_shown)
+    reports = coverage.annual_report_years(ds)
     rows, period = [], ""
     if measure.per_kommun:
         values, year, band = _scb_values(scb, choice)
@@ -144,7 +158,13 @@ def map_table(ds: Dataset, key: str, choice: str = LATEST, scb: pl.DataFrame | N
         for r in k.iter_rows(named=True):
             slug = member_of.get(r["kommun_kod"])
             if slug is None:
-                rows.append(_row(r, None, nm, None, None, measure, "inget förbund i datan"))
+                note = "inget förbund i registret" + (f" {year_shown}" if year_shown else "")
+                rows.append(_row(r, None, nm, year_shown, None, measure, note, missing=NO_FORBUND))
+                continue
+            has_report = (year_shown in reports.get(slug, set())) if year_shown else bool(reports.get(slug))
+            if not has_report:
+                note = "ingen publicerad årsredovisning" + (f" för {year_shown}" if year_shown else "")
+                rows.append(_row(r, slug, nm, year_shown, None, measure, note, missing=NO_REPORT))
                 continue
             year, value, note, ids = values.get(slug, (None, None, None, []))
             if year is None:
@@ -153,12 +173,12 @@ def map_table(ds: Dataset, key: str, choice: str = LATEST, scb: pl.DataFrame | N
                 except (KeyError, ValueError):
                     year = None
                 note = "förbundet redovisar inte måttet" + (f" för {year}" if year else "")
-            rows.append(_row(r, slug, nm, year, value, measure, note, ids))
+            rows.append(_row(r, slug, nm, year, value, measure, note, ids, missing=NO_MEASURE))
     return pl.DataFrame(rows, schema=MAP_COLUMNS), period
 
 
-def _row(r: dict, slug: str | None, nm: dict, year, value, measure: Measure, note, ids=()) -> dict:
-    label, colour = classify(value, measure)
+def _row(r: dict, slug: str | None, nm: dict, year, value, measure: Measure, note, ids=(), missing=NO_DATA) -> dict:
+    label, colour = classify(value, measure, missing)
     return {
         "kommun_kod": r["kommun_kod"],
         "Kommun": r["kommun"],
@@ -191,10 +211,13 @@ def _scb_values(scb: pl.DataFrame | None, choice: str) -> tuple[dict[str, float]
 
 
 def legend_counts(table: pl.DataFrame, key: str) -> list[tuple[str, str, int]]:
-    """(class, colour, number of kommuner) in legend order, "ingen uppgift" last."""
+    """(class, colour, number of kommuner) in legend order, the kinds of missing last (each with its count)."""
     measure = MEASURES[key]
     counts = dict(table.group_by("Klass").len().rows())
+    missing = [(NO_DATA, MAP_NO_DATA)] if measure.per_kommun else list(MISSING)
     return [
         (c, col, counts.get(c, 0))
-        for c, col in zip([*measure.classes(), NO_DATA], [*measure.colours, MAP_NO_DATA], strict=True)
+        for c, col in zip(
+            [*measure.classes(), *(m for m, _ in missing)], [*measure.colours, *(c for _, c in missing)], strict=True
+        )
     ]

@@ -6,6 +6,7 @@ ensure_router()  # see ui/boot.py
 
 import streamlit as st
 
+from lib.editors import ADMIN
 from lib.format import escape_markdown
 from lib.ingest.isolated import IngestError
 from lib.registry import METRICS
@@ -24,6 +25,7 @@ if not decision.allowed:
 ds = common.dataset()
 common.show_notices()
 st.title("Importera rapport")
+registration.role_caption(decision, common.names())
 st.caption(
     "Ladda upp en årsredovisning eller verksamhetsplan. Uppgifterna föreslås med rad och etikett; granska dem "
     "bredvid rapportens text, lägg till det som saknas och publicera. Det publicerade syns direkt på alla sidor, "
@@ -39,8 +41,12 @@ if uploaded is None:
 report = upload.read_upload(uploaded) if uploaded is not None else None
 if report is not None:
     known = registration.known_forbund(ds)
-    slug = registration.choose_forbund(known, report)
-    new = registration.registration_form(ds, report) if slug == registration.NEW else None
+    first = registration.in_register_only(known, decision)
+    slug = registration.choose_forbund(known, report, decision, first)
+    if slug == registration.NEW or slug in first:
+        new = registration.registration_form(ds, report, first.get(slug))
+    else:
+        new = None
     if new is not None:
         slug, name, members = new.row["forbund"], new.row["name"], new.member_pairs
     else:
@@ -78,4 +84,6 @@ if report is not None:
     publish.publish_panel(pub, problems + more)
     publish.download(rows, meta, report)
 publish.published_message(common.names())  # after a withdrawal without a report open
-publish.published_documents(ds)
+publish.published_documents(ds, decision)
+if decision.role != ADMIN:
+    registration.propose_form()

@@ -20,8 +20,9 @@ nm = common.names()
 st.title("Sverigekarta")
 st.caption(
     "Varje kommun färgas efter sitt samordningsförbunds värde för det valda måttet (helårsekvivalenter: kommunens "
-    "eget värde enligt SCB). Grått betyder ingen uppgift: kommunen finns inte i något förbund i datan, eller "
-    "förbundet redovisar inte måttet det året. Klicka på en kommun för att välja dess förbund."
+    "eget värde enligt SCB). Gråskalan skiljer på tre sorters saknade värden: mörkgrått, måttet saknas i "
+    "förbundets rapport; ljusgrått, förbundet har ingen publicerad årsredovisning för året; nästan vitt, kommunen "
+    "har inget samordningsförbund i registret. Klicka på en kommun för att välja dess förbund."
 )
 key = st.selectbox("Mått", list(MEASURES), format_func=lambda k: MEASURES[k].short, key="matt")
 measure = MEASURES[key]

@@ -19,6 +19,11 @@ common.show_notices()
 
 st.title("Samordningsförbund i jämförelse")
 st.caption(f"{common.coverage_text()}. Välj förbund och år i menyn; länken i adressfältet visar exakt den här vyn.")
+st.page_link(
+    "pages/tackning.py",
+    label=common.coverage_sentence(None if choice == views.LATEST else int(choice)) + " Se täckningen.",
+    icon=":material/grid_on:",
+)
 
 if common.require_forbund(slugs):
     table = common.overview(slugs, choice)

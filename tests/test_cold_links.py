@@ -30,6 +30,7 @@ MENU = [
     "Helårsekvivalenter",
     "Sverigekarta",
     "Förbundsprofil",
+    "Täckning",
     "Källor och datakvalitet",
 ]
 FORBUND = ["sodra-lappland", "solleftea", "jamtland", "sydnarke"]

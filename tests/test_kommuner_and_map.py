@@ -7,7 +7,7 @@ import pytest
 
 from lib import geo
 from lib.data import read_build
-from lib.format import MAP_DIVERGING, MAP_NO_DATA
+from lib.format import MAP_DIVERGING, MAP_NO_FORBUND, MAP_NO_MEASURE, MAP_NO_REPORT
 from lib.membership import member_kommuner, membership_conflicts
 from lib.urlstate import MAP_MEASURE_IDS
 from lib.views_map import MEASURES, NO_DATA, classify, legend_counts, map_table
@@ -166,13 +166,15 @@ def test_map_colours_for_the_four_forbund(ds):
         "sydnarke": ("10–20 %", "#8073AC", 2023),
     }
     others = table.filter(pl.col("slug").is_null())
-    assert set(others["Färg"]) == {MAP_NO_DATA} and set(others["Anmärkning"]) == {"inget förbund i datan"}
+    assert set(others["Färg"]) == {MAP_NO_FORBUND} and set(others["Anmärkning"]) == {"inget förbund i registret"}
     assert legend_counts(table, "eget_kapital") == [
         ("högst 10 %", MAP_DIVERGING[0], 0),
         ("10–20 %", MAP_DIVERGING[1], 4),
         ("20–30 %", MAP_DIVERGING[2], 1),
         ("över 30 %", MAP_DIVERGING[3], 15),
-        (NO_DATA, MAP_NO_DATA, 270),
+        ("Måttet saknas i rapporten", MAP_NO_MEASURE, 0),
+        ("Förbundet saknar publicerad årsredovisning", MAP_NO_REPORT, 0),
+        ("Kommun utan samordningsförbund i registret", MAP_NO_FORBUND, 270),
     ]
 
 
@@ -222,16 +224,22 @@ def test_map_figure_classes_legend_and_outline(ds):
     # The boundaries go into the figure once; classes are a stepped scale, the legend one marker per class.
     assert sum(1 for t in plain.data if t.type == "choropleth" and t.geojson == kommun_geo) == 1
     at = dict(zip(kommuner.locations, kommuner.z, strict=True))
-    assert (at["2481"], at["1881"], at["2283"], at["0114"]) == (3, 1, 2, 4)  # över 30 %, 10–20 %, 20–30 %, none
-    assert [(t.name, t.marker.color) for t in plain.data[1:6]] == [
+    # över 30 %, 10–20 %, 20–30 %, and a kommun without a förbund in the register (the last class)
+    assert (at["2481"], at["1881"], at["2283"], at["0114"]) == (3, 1, 2, 6)
+    assert [(t.name, t.marker.color) for t in plain.data[1:8]] == [
         ("högst 10 % (0)", "#542788"),
         ("10–20 % (4)", "#8073AC"),
         ("20–30 % (1)", "#FDB863"),
         ("över 30 % (15)", "#E66101"),
-        ("Ingen uppgift (270)", "#F0F0F0"),
+        ("Måttet saknas i rapporten (0)", "#9A9A9A"),
+        ("Förbundet saknar publicerad årsredovisning (0)", "#D0D0D0"),
+        ("Kommun utan samordningsförbund i registret (270)", "#FAFAFA"),
     ]
-    colour_of_z = {round(lo * 5): c for (lo, c), _ in zip(kommuner.colorscale[::2], range(5), strict=True)}
-    assert colour_of_z == {0: "#542788", 1: "#8073AC", 2: "#FDB863", 3: "#E66101", 4: "#F0F0F0"}
+    colour_of_z = {round(lo * 7): c for (lo, c), _ in zip(kommuner.colorscale[::2], range(7), strict=True)}
+    assert colour_of_z == {
+        **{0: "#542788", 1: "#8073AC", 2: "#FDB863", 3: "#E66101"},
+        **{4: "#9A9A9A", 5: "#D0D0D0", 6: "#FAFAFA"},
+    }
     outlined = charts.map_chart(table, legend, kommun_geo, lan_geo, selected=("sydnarke",))
     last = outlined.data[-1]
     assert last.name == "Valt förbund (svart kant)" and list(last.locations) == ["1860", "1861", "1881", "1882"]

@@ -194,7 +194,8 @@ def test_register_review_publish_and_see_it_on_every_page(store):
     docs = next(d.value for d in kallor.dataframe if "Ursprung" in d.value.columns and "Titel" in d.value.columns)
     nordana = docs[docs["Förbund"] == "Nordanå"].iloc[0]
     assert re.fullmatch(
-        r"inläst från nordana-ar-2024\.txt, granskad av redaktor@example\.se \d{4}-\d\d-\d\d", nordana["Ursprung"]
+        r"inläst från nordana-ar-2024\.txt, granskad av redaktor@example\.se \(administratör\) \d{4}-\d\d-\d\d",
+        nordana["Ursprung"],
     )
     history = next(d.value for d in kallor.dataframe if "Händelse" in d.value.columns)
     assert list(history["Händelse"]) == ["Publicerade", "Registrerade förbundet"]

@@ -23,6 +23,7 @@ from lib.data import Dataset, load_dataset
 from lib.downloads import png_bytes, swedish_csv, xlsx_bytes
 from lib.export import DATA_DICTIONARY
 from lib.format import fmt_int, fmt_kr, fmt_pct, format_frame, present
+from lib.register import coverage
 from lib.scb import cache as scb_cache
 from lib.schema import DataValidationError
 from lib.sources import DATA_DIR
@@ -57,14 +58,27 @@ def _secrets() -> dict:
 
 
 def editor_decision() -> editors.Decision:
-    """Whether the visitor may import and publish (lib/editors.py: any mistake in the list lets nobody in)."""
-    decision = editors.decide(
-        _secrets(), bool(getattr(st.user, "is_logged_in", False)), getattr(st.user, "email", None), _claims()
-    )
+    """Whether the visitor may write, in which role and for which förbund (lib/editors.py: any mistake in the
+    lists lets nobody in); asked again at every write."""
+    logged_in = bool(getattr(st.user, "is_logged_in", False))
+    email = getattr(st.user, "email", None)
+    secrets = _secrets()
+    decision = editors.decide(secrets, logged_in, email, _claims(), _store_roles(secrets, logged_in, email))
     if decision.config_problem and decision.reason not in _logged:
         _logged.add(decision.reason)
         logging.getLogger("finsam").warning("Redaktörer: %s", decision.reason)
     return decision
+
+
+def _store_roles(secrets: dict, logged_in: bool, email: str | None) -> list[tuple[str, str]]:
+    """The roles the store's role table gives a signed-in address (none when the store cannot be read)."""
+    if "auth" not in secrets or not logged_in or not email:
+        return []
+    try:
+        return published.store().roles_of(email)
+    except Exception as exc:  # the store down: only the roles in secrets count, and the log says why
+        logging.getLogger("finsam").warning("Roller i databasen kunde inte läsas: %s", exc)
+        return []
 
 
 def _claims() -> dict:
@@ -77,8 +91,12 @@ def _claims() -> dict:
 
 
 def is_editor() -> bool:
-    """Signed in and on the editors list, checked on every call (every write path asks again)."""
+    """Signed in with a role, checked on every call (every write path asks again)."""
     return editor_decision().allowed
+
+
+def is_admin() -> bool:
+    return editor_decision().role == editors.ADMIN
 
 
 def dataset() -> Dataset:
@@ -186,6 +204,14 @@ def _view(build: Callable, *args):
     _forget_old_datasets(ds)
     key = ("view", build.__module__, build.__qualname__, *(tuple(a) if isinstance(a, list) else a for a in args))
     return _memo(key, ds, lambda: build(ds, *args))
+
+
+def coverage_table() -> pl.DataFrame:
+    return _view(coverage.coverage_table)
+
+
+def coverage_sentence(year: int | None = None) -> str:
+    return _view(coverage.coverage_sentence, year)
 
 
 def _profile_parts(ds: Dataset, slug: str, choice: str) -> dict[str, pl.DataFrame]:

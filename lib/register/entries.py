@@ -7,7 +7,9 @@ CSV columns (UTF-8, comma-separated, one förbund per row; the header names the 
 ``kommuner`` holds the member kommuner's four-digit SCB codes separated by spaces or semicolons; dates are
 ISO (YYYY-MM-DD) and may be empty (from: since before the register knows; to: still active). A merger is
 written as it happened: the old förbund get ``valid_to`` the day before, the new one ``valid_from`` the day.
-``source`` says where the row's facts came from (required).
+``source`` says where the row's facts came from (required). ``kommundel`` is for a förbund that covers part of
+a kommun (Göteborg had four, by stadsdel, until 2019-07-01): it names the part, and only förbund that each name
+their part may share a kommun on the same day.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+import polars as pl
+
 COLUMNS = (
     "forbund",
     "name",
@@ -27,12 +31,14 @@ COLUMNS = (
     "lan",
     "region",
     "kommuner",
+    "kommundel",
     "valid_from",
     "valid_to",
     "website",
     "source",
 )
 REQUIRED = ("forbund", "name", "kommuner", "source")
+_SAID = {"forbund": "kortnamnet (forbund)", "name": "namnet (name)", "source": "källan (source)"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$")
 MAX_ROWS = 2000  # far more than Sweden's förbund; a bigger file is not a register
@@ -49,6 +55,7 @@ class Entry:
     lan: str = ""
     region: str = ""
     kommuner: tuple[str, ...] = ()
+    kommundel: str = ""
     valid_from: str = ""
     valid_to: str = ""
     website: str = ""
@@ -135,7 +142,7 @@ def entry_problems(e: Entry, kommun_codes: set[str], lan_names: set[str]) -> lis
         if c == "kommuner":
             continue
         if not getattr(e, c):
-            out.append(f"{c} saknas")
+            out.append(f"{_SAID[c]} saknas")
     if e.forbund and not SLUG.match(e.forbund):
         out.append(f"kortnamnet (forbund) '{e.forbund}' får bara ha a–z, 0–9 och bindestreck")
     if e.org_nr:
@@ -239,23 +246,24 @@ def plan(
         for slug, o in register.items():
             if slug != e.forbund and e.org_nr and o.org_nr == e.org_nr and slug not in seen_slug:
                 bad(line, e, f"organisationsnumret {e.org_nr} är redan registrerat för {o.name} ({slug})")
-    # A kommun in two förbund on the same day: the register as it would be after the list.
-    after = {**register, **{e.forbund: e for _, e in rows}}
-    line_of = {e.forbund: line for line, e in rows}
-    slugs = sorted(after)
-    for i, a in enumerate(slugs):
-        for b in slugs[i + 1 :]:
-            if a not in line_of and b not in line_of:
-                continue  # a conflict already in the register is not this list's doing
-            ea, eb = after[a], after[b]
-            shared = sorted(set(ea.kommuner) & set(eb.kommuner))
-            if shared and overlaps(ea, eb):
-                line, e, other = (line_of[a], ea, eb) if a in line_of else (line_of[b], eb, ea)
+    # A kommun in two förbund on the same day: each row against the others and against the register's entries
+    # that the list leaves as they are (a conflict already in the register is not this list's doing).
+    listed = {e.forbund for _, e in rows}
+    others = [(None, e) for slug, e in sorted(register.items()) if slug not in listed]
+    candidates = [*rows, *others]
+    for i, (line, e) in enumerate(rows):
+        for other_line, other in candidates[i + 1 :]:
+            if other.forbund == e.forbund:
+                continue  # the same slug twice is said above
+            shared = sorted(set(e.kommuner) & set(other.kommuner))
+            if shared and overlaps(e, other) and not (e.kommundel and other.kommundel):
+                where = f" (rad {other_line})" if other_line else " i registret"
                 bad(
                     line,
                     e,
-                    f"kommun {', '.join(shared)} är samtidigt medlem i {other.name} ({other.forbund}) "
-                    f"{_period(other)}; avsluta det ena förbundet (valid_to) innan det andra börjar",
+                    f"kommun {', '.join(shared)} är samtidigt medlem i {other.name}{where}, {_period(other)}; "
+                    "avsluta det ena förbundet (valid_to) innan det andra börjar, eller ange kommundel för båda "
+                    "om de delar kommunen",
                 )
     added = [e for _, e in rows if e.forbund not in register]
     changed = [e for _, e in rows if e.forbund in register and not register[e.forbund].same_facts(e)]
@@ -275,7 +283,7 @@ def _period(e: Entry) -> str:
         return f"från {e.valid_from}"
     if e.valid_to:
         return f"till {e.valid_to}"
-    return "(utan slutdatum)"
+    return "utan slutdatum"
 
 
 def ended(e: Entry, day: str) -> Entry:
@@ -290,3 +298,49 @@ def membership_on(entries: Iterable[Entry], day: date) -> dict[str, str]:
             for k in e.kommuner:
                 out.setdefault(k, e.forbund)
     return out
+
+
+REGISTER_SCHEMA = {
+    "forbund": pl.String,
+    "name": pl.String,
+    "short_name": pl.String,
+    "org_nr": pl.String,
+    "lan": pl.String,
+    "region": pl.String,
+    "kommuner": pl.List(pl.String),
+    "kommundel": pl.String,
+    "valid_from": pl.Date,
+    "valid_to": pl.Date,
+    "website": pl.String,
+    "source": pl.String,
+}
+
+
+def register_frame(rows: Iterable[dict[str, str]]) -> pl.DataFrame:
+    """The register's current entries (text rows, as the store gives them) as the dataset's table."""
+    out = []
+    for r in rows:
+        e = entry_from(r)
+        out.append(
+            {
+                **e.as_row(),
+                "kommuner": list(e.kommuner),
+                "valid_from": _date(e.valid_from),
+                "valid_to": _date(e.valid_to),
+            }
+        )
+    return pl.DataFrame(out, schema=REGISTER_SCHEMA).sort("forbund") if out else pl.DataFrame(schema=REGISTER_SCHEMA)
+
+
+def entries_of(frame: pl.DataFrame) -> list[Entry]:
+    return [
+        entry_from(
+            {
+                **r,
+                "kommuner": " ".join(r["kommuner"] or []),
+                "valid_from": str(r["valid_from"] or ""),
+                "valid_to": str(r["valid_to"] or ""),
+            }
+        )
+        for r in frame.iter_rows(named=True)
+    ]

@@ -100,22 +100,34 @@ class RegisterStore:
 
     # -- the register -----------------------------------------------------------------------------
 
-    def plan_register(self, rows: list[tuple[int, Entry]], other_names: dict[str, str] | None = None) -> Plan:
-        """What loading these rows would do (nothing is written)."""
-        with self._read() as conn:
-            return plan(rows, current_entries(conn), _kommun_codes(), _lan_names(), other_names)
+    def report_names(self) -> dict[str, str]:
+        """slug → name of the förbund known from reports: curated in data/ and registered through the import."""
+        import csv
 
-    def load_register(
-        self, editor: Editor, rows: list[tuple[int, Entry]], comment: str, other_names: dict[str, str] | None = None
-    ) -> Plan:
+        out = {}
+        path = self.data_dir / "forbund.csv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as f:
+                out = {r["forbund"]: r["name"] for r in csv.DictReader(f) if r.get("forbund")}
+        with self._read() as conn:
+            out.update(dict(conn.execute(select(t.forbund.c.forbund, t.forbund.c.name)).all()))
+        return out
+
+    def plan_register(self, rows: list[tuple[int, Entry]]) -> Plan:
+        """What loading these rows would do (nothing is written)."""
+        names = self.report_names()
+        with self._read() as conn:
+            return plan(rows, current_entries(conn), _kommun_codes(), _lan_names(), names)
+
+    def load_register(self, editor: Editor, rows: list[tuple[int, Entry]], comment: str) -> Plan:
         """Add and update the register from a list, all rows or none (admins only); the plan that was carried
         out. Raises lib.store.PublishError naming every bad row."""
         from lib.store.store import PublishError, _log
 
         self._admin_only(editor, "ändra förbundsregistret", "")
-        self.ensure_schema()
+        names = self.report_names()
         with self._write() as conn:
-            p = plan(rows, current_entries(conn), _kommun_codes(), _lan_names(), other_names)
+            p = plan(rows, current_entries(conn), _kommun_codes(), _lan_names(), names)
             if not p.ok:
                 raise PublishError(p.problems)
             now = t.now()
@@ -248,7 +260,10 @@ def _insert(conn: Connection, e: Entry, editor: Editor, now: str, comment: str) 
     row = e.as_row()
     conn.execute(
         t.register.insert().values(
-            **{k: (row[k] or None) for k in ("org_nr", "lan", "region", "valid_from", "valid_to", "website")},
+            **{
+                k: (row[k] or None)
+                for k in ("org_nr", "lan", "region", "kommundel", "valid_from", "valid_to", "website")
+            },
             forbund=e.forbund,
             version=(last or 0) + 1,
             name=e.name,

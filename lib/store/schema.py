@@ -94,6 +94,7 @@ documents = Table(
     Column("note", Text),
     Column("published_by", Text, nullable=False),
     Column("published_at", String(32), nullable=False),
+    Column("published_role", String(60)),  # the publisher's role then (migration 3)
     UniqueConstraint("document", "version", name="uq_document_version"),
 )
 
@@ -153,6 +154,7 @@ register = Table(
     Column("lan", Text),
     Column("region", Text),
     Column("kommuner", Text, nullable=False),  # SCB codes separated by spaces
+    Column("kommundel", Text),  # the part of a kommun it covers, where it shares the kommun
     Column("valid_from", String(10)),
     Column("valid_to", String(10)),
     Column("website", Text),
@@ -184,7 +186,11 @@ def _v2(conn: Connection) -> None:
 
 
 def _v3(conn: Connection) -> None:
+    """The register and the roles; documents get the publisher's role (a store made by migration 1 since this
+    version already has the column: it is added only where it is missing)."""
     metadata.create_all(conn, tables=[register, roles])
+    if "published_role" not in {c["name"] for c in inspect(conn).get_columns("documents")}:
+        conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN published_role VARCHAR(60)")
 
 
 # (version, description, function): append only.

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from lib.editors import ROLES, Editor
+from lib.editors import ROLE_NAMES, ROLES, Editor
 from lib.format import fmt_time
 from lib.schema import (
     DOCUMENTS_SCHEMA,
@@ -32,7 +32,7 @@ from lib.schema import (
 )
 from lib.sources import DATA_DIR, Published, curated_slugs, load_sources
 from lib.store import schema as t
-from lib.store.register import RegisterStore
+from lib.store.register import RegisterStore, current_entries
 
 LOCK_KEY = 7_246_001  # PostgreSQL advisory lock id for the store's writes
 DOCUMENT_TYPES = ("årsredovisning", "verksamhetsplan")
@@ -314,7 +314,7 @@ class Store(RegisterStore):
     ) -> str:
         """Keep the editor's review of one file for a document of ``forbund`` (replacing their earlier one); when
         it was saved. A förbund editor keeps reviews of their own förbund's documents only."""
-        self._may(editor, forbund, f"spara en granskning av {document}", document)
+        self._may(editor, forbund, f"spara en granskning av {document}")
         self.ensure_schema()
         at = t.now()
         values = {
@@ -385,7 +385,7 @@ class Store(RegisterStore):
         _check_editor(editor)
         with self._read() as conn:
             owner = conn.execute(select(t.documents.c.forbund).where(t.documents.c.document == document)).scalar()
-        self._may(editor, owner or "", f"dra tillbaka {document}", document)
+        self._may(editor, owner or "", f"dra tillbaka {document}")
         if not reason.strip():
             raise PublishError(["ange varför dokumentet dras tillbaka"])
         self.ensure_schema()
@@ -406,7 +406,7 @@ class Store(RegisterStore):
         with self._read() as conn:
             return _validate(conn, pub, self.data_dir, _version_for(conn, pub.document))
 
-    def _may(self, editor: Editor, forbund: str, attempt: str, document: str | None = None) -> None:
+    def _may(self, editor: Editor, forbund: str, attempt: str) -> None:
         """Refuse (and record) a write on a förbund outside the editor's role."""
         _check_editor(editor)
         if not editor.may(forbund):
@@ -417,16 +417,15 @@ class Store(RegisterStore):
                 attempt,
                 f"du är redaktör för {mine} och får inte {attempt} ({forbund or 'okänt förbund'}); "
                 "försöket har noterats i historiken",
-                document,
             )
 
     def _put(self, pub: Publication, editor: Editor, action: str, comment: str, seen: int | None = None) -> int:
         verb = {"publicera": "publicera", "ersätt": "ersätta"}[action]
-        self._may(editor, pub.forbund, f"{verb} {pub.document}", pub.document)
+        self._may(editor, pub.forbund, f"{verb} {pub.document}")
         with self._read() as conn:  # the document's owner, whatever the publication says
             owner = conn.execute(select(t.documents.c.forbund).where(t.documents.c.document == pub.document)).scalar()
         if owner and owner != pub.forbund:
-            self._may(editor, owner, f"{verb} {pub.document}", pub.document)
+            self._may(editor, owner, f"{verb} {pub.document}")
         self.ensure_schema()
         try:
             with self._write() as conn:
@@ -474,6 +473,7 @@ class Store(RegisterStore):
                         size_bytes=pub.size_bytes,
                         published_by=editor.email,
                         published_at=now,
+                        published_role=ROLE_NAMES.get(editor.role, editor.role),
                     )
                 ).inserted_primary_key[0]
                 if pub.rows:
@@ -617,7 +617,8 @@ def published_state(conn: Connection) -> Published:
         ).mappings()
         figs[r["document"]] = [{c: row[c] for c in SOURCE_COLUMNS} for row in rows]
     history = [dict(r) for r in conn.execute(select(t.history).order_by(t.history.c.id)).mappings()]
-    return Published(forbund=forbund, members=members, documents=docs, figures=figs, history=history)
+    register = [e.as_row() for e in current_entries(conn).values()]
+    return Published(forbund=forbund, members=members, documents=docs, figures=figs, history=history, register=register)
 
 
 def with_candidate(published: Published, pub: Publication, version: int, editor: str = "granskas") -> Published:
@@ -639,6 +640,7 @@ def with_candidate(published: Published, pub: Publication, version: int, editor:
         documents=[d for d in published.documents if d["document"] != pub.document] + [doc],
         figures={**published.figures, pub.document: list(pub.rows)},
         history=published.history,
+        register=published.register,
     )
 
 

@@ -22,7 +22,8 @@ from lib.sources import load_sources, provenance_text, read_rows
 from lib.store import schema as t
 from lib.store.store import Publication, PublishError, Registration, Store, published_state, typed_values
 
-DUMP_TABLES = (t.forbund, t.members, t.documents, t.figures, t.history)
+DUMP_TABLES = (t.forbund, t.members, t.documents, t.figures, t.history, t.register, t.roles)
+OPTIONAL = ("register", "roles")  # not in dumps made before the register existed
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -66,7 +67,11 @@ def restore(store: Store, source: Path) -> dict[str, int]:
     """Load a dump (DIR/store/*.csv) into an empty store in one transaction, keeping every version and the
     history in order; the result is validated like a publication before it is committed."""
     dump = source / "store"
-    tables = {table.name: _rows(dump / f"{table.name}.csv") for table in DUMP_TABLES}
+    tables = {
+        table.name: _rows(dump / f"{table.name}.csv")
+        for table in DUMP_TABLES
+        if table.name not in OPTIONAL or (dump / f"{table.name}.csv").exists()
+    }
     store.ensure_schema()
     with store._write() as conn:
         if conn.execute(select(t.history.c.id).limit(1)).first() is not None:
@@ -91,6 +96,12 @@ def restore(store: Store, source: Path) -> dict[str, int]:
             values = typed_values(t.history, row)
             values.pop("id")
             conn.execute(t.history.insert().values(**values))
+        for row in sorted(tables.get("register", []), key=lambda r: int(r["id"])):
+            values = typed_values(t.register, row)
+            values.pop("id")
+            conn.execute(t.register.insert().values(**values))
+        for row in tables.get("roles", []):
+            conn.execute(t.roles.insert().values(**{**typed_values(t.roles, row), "forbund": row.get("forbund") or ""}))
         try:
             load_sources(store.data_dir, published_state(conn))
         except DataValidationError as exc:

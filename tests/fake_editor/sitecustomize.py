@@ -1,15 +1,49 @@
-"""Tests only: a signed-in editor at the Streamlit edge, for the browser test of the import page.
+"""Tests only: a signed-in user at the Streamlit edge, for the browser tests of the editor pages.
 
-tests/test_browser_import.py puts this folder on the test server's PYTHONPATH (never the app's) and
-sets FINSAM_TEST_EDITOR; Python then runs this file at start-up and ``st.user`` is that editor. The
-secrets ([auth], [editors]) come from a temporary file given to the server, so the editors list is
+The browser tests put this folder on the test server's PYTHONPATH (never the app's) and set
+FINSAM_TEST_EDITOR; Python then runs this file at start-up and ``st.user`` is that user. With
+FINSAM_TEST_EDITOR=cookie each browser session is signed in as the address in its cookie
+``finsam_test_editor`` (none: not signed in), so that one server serves the whole role matrix. The
+secrets ([auth], [editors]) come from a temporary file given to the server, so the roles are
 checked exactly as in production: only the sign-in itself is faked.
 """
 
 import os
 
 _email = os.environ.get("FINSAM_TEST_EDITOR")
-if _email:
+if _email == "cookie":
+    import streamlit as st
+
+    class _FromCookie:
+        """The session's user, read from its cookie at every access (one server, many identities)."""
+
+        @staticmethod
+        def _address():
+            try:
+                return st.context.cookies.get("finsam_test_editor") or None
+            except Exception:
+                return None
+
+        @property
+        def is_logged_in(self):
+            return bool(self._address())
+
+        @property
+        def email(self):
+            return self._address()
+
+        def to_dict(self):
+            e = self._address()
+            return {"email": e, "email_verified": True, "iss": "https://login.example.se"} if e else {}
+
+        def get(self, key, default=None):
+            return self.to_dict().get(key, default)
+
+        def __getattr__(self, name):
+            return self.to_dict().get(name)
+
+    st.user = _FromCookie()
+elif _email:
     import streamlit as st
 
     class _SignedIn(dict):

@@ -224,8 +224,9 @@ def download(rows: list[dict], meta: DocumentMeta | None, report: Report) -> Non
     )
 
 
-def published_documents(ds: Dataset) -> None:
-    """What is published now, every version, and withdrawing a document (with a reason)."""
+def published_documents(ds: Dataset, decision: editors.Decision) -> None:
+    """What is published now, every version, and withdrawing a document (with a reason; a förbund editor only
+    their own förbund's)."""
     st.subheader("Publicerade dokument")
     try:
         versions = published.store().versions()
@@ -248,7 +249,11 @@ def published_documents(ds: Dataset) -> None:
         }
     )
     common.show_table(format_frame(table, {c: "text" for c in table.columns}), key="import_versions")
-    current = [v["document"] for v in versions if v["status"] == "gällande"]
+    current = [
+        v["document"]
+        for v in versions
+        if v["status"] == "gällande" and (decision.role == editors.ADMIN or v["forbund"] in decision.forbund)
+    ]
     if not current:
         return
     with st.expander("Dra tillbaka ett dokument"):
