@@ -61,6 +61,7 @@ except DataValidationError as exc:
     st.code(str(exc), language=None)
     st.stop()
 freeze_long_lived_heap()  # after the imports and the dataset: see ui/boot.py
+common.start_scb_refresh()  # SCB's monthly HÅE, when missing or a month old: in the background, once at a time
 
 common.check_url(page.url_path)
 common.shared_controls()

@@ -952,15 +952,37 @@ def map_chart(
 
 def hae_trend_chart(df: pl.DataFrame) -> go.Figure:
     """One förbund's HÅE share per year: each member kommun thin, the förbund's computed total thick in its colour,
-    Riket black; 20–64 solid and 20–65 dotted, separate lines that are never joined."""
+    Riket black; 20–64 solid and 20–65 dotted, separate lines that are never joined. A year so far (fewer than 12
+    months, ``Hela året`` false) is an open marker of its own, never joined to the whole years."""
+    fig = _hae_lines(df, "År")
+    fig.update_xaxes(title=None, dtick=1, tickformat="d")
+    return style(fig, height=460)
+
+
+def hae_monthly_chart(df: pl.DataFrame) -> go.Figure:
+    """The same series month by month (lib.views_scb.monthly_trend): the last few years, which no report gives."""
+    fig = _hae_lines(df, "Månad")
+    fig.update_traces(xhoverformat="%Y-%m")
+    months = sorted(set(df["Månad"].to_list())) if df.height else []
+    ticks = [m for m in months if m.month in (1, 7)]  # Swedish names, not the browser's locale
+    fig.update_xaxes(title=None, tickvals=ticks, ticktext=[f"{SV_MONTHS[m.month - 1]} {m.year}" for m in ticks])
+    return style(fig, height=460)
+
+
+SV_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def _hae_lines(df: pl.DataFrame, x: str) -> go.Figure:
     fig = go.Figure()
     slug = df["slug"][0] if df.height else ""
     kommuner = [
         s for s in dict.fromkeys(df["Serie"].to_list()) if s not in ("Riket",) and not s.startswith("Förbundet")
     ]
     colour_of = {k: CATEGORICAL[(i + 4) % len(CATEGORICAL)] for i, k in enumerate(kommuner)}
-    for (serie, band), part in df.group_by("Serie", "Åldersgrupp", maintain_order=True):
-        part = part.sort("År")
+    whole = df["Hela året"] if "Hela året" in df.columns else pl.Series([True] * df.height)
+    df = df.with_columns(whole.alias("_whole"))
+    for (serie, band, is_whole), part in df.group_by("Serie", "Åldersgrupp", "_whole", maintain_order=True):
+        part = part.sort(x)
         if part["Andel (%)"].drop_nulls().len() == 0:
             continue
         total = serie.startswith("Förbundet")
@@ -968,22 +990,28 @@ def hae_trend_chart(df: pl.DataFrame) -> go.Figure:
         colour = forbund_colour(slug) if total else "#000000" if riket else colour_of.get(serie, CEILING_LINE)
         width = 4 if total else 2.5 if riket else 1.4
         dotted = band != "20–64"
+        so_far = "" if is_whole else ", hittills i år"
+        symbol = "diamond" if total else "circle"
         fig.add_trace(
             go.Scatter(
-                name=f"{safe(serie)}, {band} år",
-                x=part["År"].to_list(),
+                name=f"{safe(serie)}, {band} år{so_far}",
+                x=part[x].to_list(),
                 y=part["Andel (%)"].to_list(),
-                mode="lines+markers",
+                mode="lines+markers" if is_whole else "markers",
                 line={"color": colour, "width": width, "dash": "dot" if dotted else ("dash" if riket else "solid")},
-                marker={"size": 8 if (total or riket) else 5, "symbol": "diamond" if total else "circle"},
+                marker={
+                    "size": 8 if (total or riket) else 5,
+                    "symbol": symbol if is_whole else f"{symbol}-open",
+                    "color": colour,
+                },
                 customdata=[[fmt_int(h), fmt_int(p)] for h, p in zip(part["HÅE"], part["Folkmängd"], strict=True)],
                 hovertemplate=(
-                    f"<b>{safe(serie)}</b> %{{x}}, {band} år<br>Andel: %{{y:.1f}} %"
+                    f"<b>{safe(serie)}</b> %{{x}}, {band} år{so_far}<br>Andel: %{{y:.1f}} %"
                     "<br>Helårsekvivalenter: %{customdata[0]}<br>Folkmängd: %{customdata[1]}<extra></extra>"
                 ),
                 connectgaps=False,
+                showlegend=bool(is_whole),  # the open marker is explained under the chart
             )
         )
-    fig.update_xaxes(title=None, dtick=1, tickformat="d")
     fig.update_yaxes(title=None, ticksuffix=" %", rangemode="tozero")
-    return style(fig, height=460)
+    return fig

@@ -123,6 +123,14 @@ if common.require_forbund(slugs):
 
 # -- the trend from SCB's own tables -----------------------------------------------------------------------------
 st.header("Utveckling enligt SCB")
+st.caption(escape_markdown(common.scb_status(), 500) + ".")
+if common.is_editor() and st.button("Hämta från SCB nu", key="scb_now", icon=":material/sync:"):
+    started = common.start_scb_refresh(force=True)
+    st.info(
+        "Hämtningen från SCB har startat i bakgrunden; ladda om sidan om en stund."
+        if started
+        else "En hämtning pågår redan."
+    )
 scb = common.scb()
 if scb.problem:
     st.warning(f"SCB-data finns men kunde inte läsas: {escape_markdown(scb.problem)}. Läs in tabellen igen (README).")
@@ -135,7 +143,11 @@ elif common.require_forbund(slugs):
     st.caption(
         f"Källa: {escape_markdown(scb.source_text(), 400)}. Varje medlemskommuns andel år för år, Riket som "
         "jämförelse och förbundets total, som är beräknad här (summan av kommunernas helårsekvivalenter delad med "
-        "summan av deras folkmängd) och märkt så. 20–64 och 20–65 år är skilda serier och binds aldrig ihop."
+        "summan av deras folkmängd) och märkt så. 20–64 och 20–65 år är skilda serier och binds aldrig ihop. "
+        "Ur SCB:s månadstabell är ett års värde **dashboardens beräkning**: medelvärdet av årets 12 månader "
+        "(helårsekvivalenter och folkmängd; andelen är medel-HÅE delat med medelfolkmängd), inte SCB:s publicerade "
+        "årssiffra. Ett år med färre månader visas som ”hittills i år” med en ofylld markering, aldrig ihopbundet "
+        "med hela åren."
     )
     trend = common.scb_trend(slugs)
     compare, differ = common.report_vs_scb(slugs)
@@ -170,6 +182,35 @@ elif common.require_forbund(slugs):
             key=f"hae_trend_{slug}",
             source=scb.source_text(),
         )
+        monthly = common.part(
+            common.scb_monthly(slugs), ("scb_m", slug), lambda t, slug=slug: t.filter(pl.col("slug") == slug)
+        )
+        if monthly.height:
+            first, last = monthly["Månad"].min(), monthly["Månad"].max()
+            st.markdown(f"**{md_label(name)}: månad för månad, {first:%Y-%m}–{last:%Y-%m}**")
+            common.chart_panel(
+                common.figure(charts.hae_monthly_chart, monthly),
+                monthly.drop("slug"),
+                common.display(
+                    monthly,
+                    {
+                        "Serie": "text",
+                        "Månad": "text",
+                        "Åldersgrupp": "text",
+                        "Andel (%)": "pct",
+                        "HÅE": "int",
+                        "Folkmängd": "int",
+                        "Beräknad": "bool",
+                        "Anmärkning": "text",
+                    },
+                ),
+                [],
+                file_stem("hae-manad", slug),
+                title=f"Helårsekvivalenter månad för månad: {name}",
+                subtitle=f"Andel av befolkningen, {first:%Y-%m}–{last:%Y-%m}, ur SCB:s månadstabell",
+                key=f"hae_month_{slug}",
+                source=scb.source_text(),
+            )
     if len(shown) > MAX_CHARTS:
         st.info(f"Diagram visas för de {MAX_CHARTS} första förbunden; välj färre i menyn för att se andra.")
     if compare.height:

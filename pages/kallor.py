@@ -12,6 +12,7 @@ import streamlit as st
 from lib.checks import CHECK_LABELS
 from lib.downloads import swedish_csv
 from lib.export import citation, dataset_xlsx, figures_table, findings_table, mappings_table
+from lib.format import escape_markdown
 from ui import common
 
 ds = common.dataset()
@@ -40,6 +41,13 @@ with st.expander(f"Publiceringshistorik ({history.height} händelser)"):
         )
     else:
         st.caption("Inga rapporter har publicerats via importen ännu; allt ovan är kurerat i projektets data/.")
+
+st.markdown(
+    "**Helårsekvivalenter från SCB.** "
+    + escape_markdown(common.scb_status(), 500)
+    + ". Tabellen är SCB:s månadstabell över helårsekvivalenter per kommun; årsvärdena är dashboardens medelvärden "
+    "av månaderna, inte SCB:s publicerade årssiffror."
+)
 
 st.subheader("Avvikelser att kontrollera")
 checks = st.multiselect(

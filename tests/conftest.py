@@ -16,6 +16,9 @@ import pytest
 os.environ.setdefault("FINSAM_STORE_FILE", str(Path(tempfile.mkdtemp(prefix="finsam-store-")) / "test.sqlite"))
 # No SCB data unless a test loads its fixtures (a developer's data/scb must not change what the tests see).
 os.environ.setdefault("FINSAM_SCB_DIR", tempfile.mkdtemp(prefix="finsam-scb-"))
+# No server started by a test asks SCB (there is no network to SCB here); tests of the refresh turn it on against
+# the stand-in (tests/scb_standin.py).
+os.environ.setdefault("FINSAM_SCB_REFRESH", "off")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -25,6 +25,7 @@ from lib.export import DATA_DICTIONARY
 from lib.format import fmt_int, fmt_kr, fmt_pct, format_frame, present
 from lib.register import coverage
 from lib.scb import cache as scb_cache
+from lib.scb import refresh as scb_refresh
 from lib.schema import DataValidationError
 from lib.sources import DATA_DIR
 from lib.urlstate import (
@@ -629,6 +630,28 @@ def _scb_trend(ds: Dataset, stamp: str, slugs: list[str]) -> pl.DataFrame:
 
 def scb_trend(slugs: list[str]) -> pl.DataFrame:
     return _view(_scb_trend, _scb_stamp(), slugs)
+
+
+def _scb_monthly(ds: Dataset, stamp: str, slugs: list[str]) -> pl.DataFrame:
+    return views_scb.monthly_trend(ds, _scb(stamp).data, slugs)
+
+
+def scb_monthly(slugs: list[str]) -> pl.DataFrame:
+    return _view(_scb_monthly, _scb_stamp(), slugs)
+
+
+def scb_status() -> str:
+    """ "SCB-data hämtade <datum> (tabell TAB1386, …)", or why there are none (lib.scb.refresh)."""
+    return scb_refresh.source_line()
+
+
+def start_scb_refresh(force: bool = False) -> bool:
+    """A background refresh of SCB's monthly table when due (never blocks the page); see lib/scb/refresh.py."""
+    try:
+        return scb_refresh.start_background(force=force)
+    except Exception as exc:  # a read-only folder and the like: said in the log, the page goes on
+        logging.getLogger("finsam").warning("SCB-hämtning kunde inte startas: %s", exc)
+        return False
 
 
 def _report_vs_scb(ds: Dataset, stamp: str, slugs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:

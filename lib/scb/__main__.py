@@ -1,4 +1,7 @@
-"""Keep SCB's HÅE in data/scb: python -m lib.scb läs FIL [--tabell ID] [--hamtad DATUM] | hämta TABELL-ID | visa."""
+"""Keep SCB's HÅE in data/scb: python -m lib.scb hämta [TABELL-ID] | läs FIL [--tabell ID] [--hamtad DATUM] | visa.
+
+``hämta`` without a table id fetches SCB's monthly table TAB1386 (every kommun and Riket, both age bands,
+every content, the months the cache lacks); with an id, that table once, as it is."""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     read.add_argument("fil", type=Path)
     read.add_argument("--tabell", default="", help="SCB:s tabell-id när filen inte säger det (CSV)")
     read.add_argument("--hamtad", default="", help="datum då filen hämtades från SCB (annars filens datum)")
-    get = sub.add_parser("hämta", help="hämta från SCB:s PxWebApi 2.0 (kräver internet)")
-    get.add_argument("tabell", help="tabellens id i PxWebApi 2.0")
+    get = sub.add_parser("hämta", help="hämta från SCB:s PxWebApi 2.0 (kräver internet); utan id: TAB1386")
+    get.add_argument("tabell", nargs="?", default="", help="tabellens id i PxWebApi 2.0 (utan: månadstabellen)")
     sub.add_parser("visa", help="visa vad som finns i cachen")
     p.add_argument("--katalog", type=Path, default=None, help="i stället för data/scb")
     args = p.parse_args(argv)
@@ -42,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
                 table.meta["retrieved"] = args.hamtad
             else:
                 table.meta["retrieved_note"] = "filens ändringsdatum"
+        elif not args.tabell:
+            from lib.scb import refresh, tab1386
+
+            print(f"Hämtar tabell {tab1386.TABLE_ID} från {tab1386.api_url()} …", file=sys.stderr)
+            try:
+                message = refresh.refresh(args.katalog, progress=lambda m: print(f"  {m}", file=sys.stderr))
+            except (tab1386.ScbUnavailable, RuntimeError) as exc:
+                print(f"Fel: {exc}; cachen är oförändrad", file=sys.stderr)
+                return 1
+            print(message[:1].upper() + message[1:] + ".")
+            print(refresh.source_line(args.katalog))
+            return 0
         else:
             table = fetch(args.tabell)
         stored = cache.store(table, args.katalog)

@@ -91,3 +91,46 @@ def load(directory: Path | None = None) -> ScbData:
     except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError) as exc:
         return ScbData(EMPTY, [], f"SCB-filerna kunde inte läsas ({type(exc).__name__})")
     return ScbData(data, tables)
+
+
+KEY = ["kommun_kod", "year", "month", "age_band", "metric"]
+
+
+def months_of(data: ScbData, table_id: str) -> set[tuple[int, int]]:
+    """(year, month) pairs the cache holds for a monthly table."""
+    rows = data.data.filter((pl.col("table_id") == table_id) & pl.col("month").is_not_null())
+    return set(rows.select("year", "month").unique().rows())
+
+
+def add_months(rows: pl.DataFrame, meta: dict, directory: Path | None = None) -> ScbData:
+    """Merge newly fetched months of a monthly table into the cache (a month fetched again replaces the old
+    values); the table's entry records its first and last month and when it was fetched."""
+    d = directory or scb_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    current = load(d)
+    if current.problem:
+        raise ValueError(f"SCB-cachen i {d} kan inte läsas ({current.problem}); flytta undan den först")
+    key = meta["table_id"]
+    new = rows.with_columns(pl.lit(key).alias("table_id"))
+    old = current.data.filter(pl.col("table_id") == key)
+    kept = old.join(new.select(KEY), on=KEY, how="anti", nulls_equal=True) if new.height else old
+    mine = pl.concat([kept, new])
+    data = pl.concat([current.data.filter(pl.col("table_id") != key), mine]).sort(
+        "table_id", "kommun_kod", "age_band", "year", "month", "metric", nulls_last=False
+    )
+    months = sorted(mine.filter(pl.col("month").is_not_null()).select("year", "month").unique().rows())
+    entry = {
+        **meta,
+        "age_bands": sorted(set(mine["age_band"].to_list())),
+        "rows": mine.height,
+        "months": len(months),
+        "first_month": f"{months[0][0]}M{months[0][1]:02d}" if months else "",
+        "last_month": f"{months[-1][0]}M{months[-1][1]:02d}" if months else "",
+    }
+    tables = [t for t in current.tables if t["table_id"] != key] + [entry]
+    _atomic_write(d / "hae.parquet", data.write_parquet)
+    _atomic_write(
+        d / "hae.json",
+        lambda p: p.write_text(json.dumps({"tables": tables}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
+    )
+    return ScbData(data, tables)

@@ -424,8 +424,16 @@ class Store(RegisterStore):
         self._may(editor, pub.forbund, f"{verb} {pub.document}")
         with self._read() as conn:  # the document's owner, whatever the publication says
             owner = conn.execute(select(t.documents.c.forbund).where(t.documents.c.document == pub.document)).scalar()
+            in_register = pub.forbund in current_entries(conn)
         if owner and owner != pub.forbund:
             self._may(editor, owner, f"{verb} {pub.document}")
+        if pub.registration is not None and not editor.is_admin and not in_register:
+            self.refuse(
+                editor,
+                pub.forbund,
+                f"registrera förbundet {pub.forbund}",
+                "bara en administratör registrerar ett nytt förbund; föreslå det för registret i stället",
+            )
         self.ensure_schema()
         try:
             with self._write() as conn:

@@ -3,6 +3,7 @@ the report with its members checked against SCB's kommuner) and which document i
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -282,10 +283,8 @@ def role_caption(decision: Decision, names: dict[str, str]) -> None:
     if decision.role == ADMIN:
         st.caption("Du är administratör: du publicerar för alla förbund och registrerar nya.")
     else:
-        try:  # a förbund with no report yet is named by the register
+        with contextlib.suppress(Exception):  # a förbund with no report yet is named by the register
             names = {**{s: e.short_name for s, e in published.store().register().items()}, **names}
-        except Exception:
-            pass
         mine = ", ".join(say(names.get(s, s), 80) for s in sorted(decision.forbund))
         st.caption(f"Du är redaktör för {mine}: du publicerar, ersätter och drar tillbaka det förbundets dokument.")
 
