@@ -8,6 +8,7 @@ import re
 import plotly.graph_objects as go
 import polars as pl
 
+from lib import geo
 from lib.format import (
     CATEGORICAL,
     CEILING_LINE,
@@ -79,6 +80,9 @@ def export_figure(
     """The chart as Our World in Data exports one: title, subtitle, the chart with margins computed from its longest
     labels (nothing clipped), the legend and a source line at the foot; white, for a slide or a printed page."""
     out = go.Figure(fig)
+    for trace in out.data:  # a map names its boundaries by URL for the browser; the renderer gets the shapes
+        if isinstance(getattr(trace, "geojson", None), str) and geo.inline(trace.geojson) is not None:
+            trace.geojson = geo.inline(trace.geojson)
     left = max([text_width(x, font_size) for x in _category_labels(out, "y")] + [font_size * 4.5]) + 24
     bottom_labels = _category_labels(out, "x")
     bottom = 70 + (font_size * 2.2 if bottom_labels and max(map(len, bottom_labels)) > 14 else 0)
@@ -839,6 +843,7 @@ def map_chart(
     kommun_geojson: dict,
     lan_geojson: dict,
     selected: tuple[str, ...] = (),
+    urls: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Kommuner coloured by class, län borders drawn over them; the hover names kommun, förbund, year and value;
     customdata[0] is the förbund's slug (a click selects it). The kommuner of the ``selected`` förbund get a black
@@ -846,7 +851,9 @@ def map_chart(
 
     One choropleth trace for all kommuner (the boundaries are sent once, not once per class: a figure per class
     was 1,2 MB of JSON on every rerun), its classes as a stepped colour scale; the legend is one empty marker
-    trace per class, in order, "ingen uppgift" last, each with its count."""
+    trace per class, in order, "ingen uppgift" last, each with its count. With ``urls`` (kommuner, län) the
+    figure names the boundaries by URL and the browser fetches them once, instead of their shapes in every run's
+    figure; an export puts the shapes back (export_figure)."""
     fig = go.Figure()
     index = {label: i for i, (label, _, _) in enumerate(legend)}
     n = len(legend)
@@ -863,7 +870,7 @@ def map_chart(
     ]
     fig.add_trace(
         go.Choropleth(
-            geojson=kommun_geojson,
+            geojson=urls[0] if urls else kommun_geojson,
             locations=[r["kommun_kod"] for r in rows],
             z=[index[r["Klass"]] for r in rows],
             zmin=-0.5,
@@ -892,7 +899,7 @@ def map_chart(
         )
     fig.add_trace(
         go.Choropleth(
-            geojson=lan_geojson,
+            geojson=urls[1] if urls else lan_geojson,
             locations=[f["id"] for f in lan_geojson["features"]],
             z=[0] * len(lan_geojson["features"]),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],

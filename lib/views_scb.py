@@ -320,6 +320,7 @@ def report_vs_scb(ds: Dataset, scb: pl.DataFrame, slugs: list[str]) -> tuple[pl.
                         "severity": "motsägelse",
                         "description": (
                             f"{label} för {r['kommun']} ({period}): rapporten {fmt(r['value'])}, SCB {fmt(scb_value)}"
+                            + (" (medel av SCB:s 12 månader)" if hit["from_months"][0] else "")
                         ),
                         "expected": scb_value,
                         "found": r["value"],

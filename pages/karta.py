@@ -47,7 +47,8 @@ def _pick() -> None:
 
 
 def _map_figure(t, selected):
-    return charts.map_chart(t, legend_counts(t, key), *common.boundaries(), selected=selected)
+    urls = (geo.geojson_url("kommun"), geo.geojson_url("lan"))  # fetched once by the browser, not sent every run
+    return charts.map_chart(t, legend_counts(t, key), *common.boundaries(), selected=selected, urls=urls)
 
 
 # Once per cached table (one per measure and year) and selection; all förbund selected: no outline.

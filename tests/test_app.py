@@ -134,7 +134,13 @@ def test_overview_headline_and_table():
     assert list(table["Administration andel (%)"])[1] == "–"  # Jämtland: not separable, not guessed
     assert list(table["Utfall för avslutade"])[1] == "63,2 % arbete/studier"
     links = [(link.proto.page, link.proto.query_string) for link in at.main.get("page_link")]
-    assert links == [("profil", f"forbund={slug}") for slug in ["sodra-lappland", "jamtland", "solleftea", "sydnarke"]]
+    assert links[0][0] == "tackning"  # "3 av 4 kända förbund har en årsredovisning för 2023. Se täckningen."
+    assert at.main.get("page_link")[0].proto.label == (
+        "3 av 4 kända förbund har en årsredovisning för 2023. Se täckningen."
+    )
+    assert links[1:] == [
+        ("profil", f"forbund={slug}") for slug in ["sodra-lappland", "jamtland", "solleftea", "sydnarke"]
+    ]
 
 
 def test_sort_from_the_url_and_back_into_it():

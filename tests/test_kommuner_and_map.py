@@ -244,3 +244,19 @@ def test_map_figure_classes_legend_and_outline(ds):
     last = outlined.data[-1]
     assert last.name == "Valt förbund (svart kant)" and list(last.locations) == ["1860", "1861", "1881", "1882"]
     assert [f["id"] for f in last.geojson["features"]] == ["1860", "1861", "1881", "1882"]
+
+
+def test_the_map_names_its_boundaries_by_url_and_stays_under_100_kb_a_run(ds):
+    from lib import charts
+
+    for kind, name in geo.STATIC_FILES.items():  # the served files are what the code makes (python -m lib.geo)
+        assert (geo.STATIC_DIR / name).read_text(encoding="utf-8") == geo.geojson_text(kind), name
+    table, _ = map_table(ds, "eget_kapital")
+    k, lan = geo.boundaries("kommun"), geo.boundaries("lan")
+    urls = (geo.geojson_url("kommun"), geo.geojson_url("lan"))
+    fig = charts.map_chart(table, legend_counts(table, "eget_kapital"), k, lan, urls=urls)
+    assert len(fig.to_json()) < 100_000  # was ~340 kB with the shapes inline
+    assert fig.data[0].geojson == "app/static/kommuner.geojson"
+    assert len(k["features"]) == 290 and all(f["geometry"]["coordinates"] for f in k["features"])
+    slide = charts.export_figure(fig, title="Karta")  # the renderer has no browser to fetch them: shapes inline
+    assert slide.data[0].geojson["features"][0]["id"] == k["features"][0]["id"]

@@ -42,7 +42,8 @@ def store(store_url):
 
 def register_nordana(store: Store) -> None:
     """Nordanå in the register (an admin's act), so that its editor may publish its first report."""
-    cells = {"forbund": "nordana", "name": "Samordningsförbundet Nordanå", "kommuner": "2260", "source": "test"}
+    cells = {"forbund": "nordana", "name": "Samordningsförbundet Nordanå", "short_name": "Nordanå", "kommuner": "2260"}
+    cells["source"] = "test"
     store.save_entry(ADMIN_ED, entry_from(cells), "")
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from importlib import metadata
+from pathlib import Path
 
 import polars as pl
 
@@ -80,16 +82,23 @@ def lan_kommuner(lan_name: str) -> pl.DataFrame:
     return k.filter(pl.Series([normalise_name(x or "") == wanted for x in k["lan"].to_list()]))
 
 
+SIMPLIFY_DEGREES = 0.01  # about 1 km: below a pixel at the map's size, also on a large screen
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+STATIC_FILES = {"kommun": "kommuner.geojson", "lan": "lan.geojson"}
+
+
 @functools.cache
-def boundaries(kind: str = "kommun", decimals: int = 3) -> dict:
-    """GeoJSON of the kommuner ("kommun", id = kommun_kod) or län ("lan", id = lan_kod), coordinates rounded
-    to ``decimals`` (3 ≈ 100 m: the file a phone downloads stays small and the map looks the same)."""
+def boundaries(kind: str = "kommun", decimals: int = 2) -> dict:
+    """GeoJSON of the kommuner ("kommun", id = kommun_kod) or län ("lan", id = lan_kod): simplified as a coverage
+    (shapely.coverage_simplify: a border two kommuner share stays one line, no gaps or overlaps) and rounded to
+    ``decimals`` (2 ≈ 1 km), so that the file a phone downloads stays small and the map looks the same."""
     import shapely
 
     df = _read(kind)
     key = "kommun_kod" if kind == "kommun" else "lan_kod"
     name = "kommun" if kind == "kommun" else "lan"
-    geoms = shapely.set_precision(shapely.from_wkb(df["geometry"].to_list()), 10**-decimals)
+    geoms = shapely.from_wkb(df["geometry"].to_list())
+    geoms = shapely.set_precision(shapely.coverage_simplify(geoms, SIMPLIFY_DEGREES), 10**-decimals)
     features = []
     for code, label, geom in zip(df[key].to_list(), df[name].to_list(), geoms, strict=True):
         features.append(
@@ -102,3 +111,33 @@ def boundaries(kind: str = "kommun", decimals: int = 3) -> dict:
         )
     west, south, east, north = (round(float(x), 3) for x in shapely.total_bounds(geoms))
     return {"type": "FeatureCollection", "bbox": [west, south, east, north], "features": features}
+
+
+def geojson_text(kind: str) -> str:
+    """The boundaries as the file served from static/ (compact JSON)."""
+    return json.dumps(boundaries(kind), ensure_ascii=False, separators=(",", ":"))
+
+
+def geojson_url(kind: str) -> str:
+    """Where the browser fetches the boundaries once (Streamlit's static serving): a map's figure then carries
+    this URL instead of the shapes, on every run."""
+    return f"app/static/{STATIC_FILES[kind]}"
+
+
+def inline(url: str) -> dict | None:
+    """The boundaries a figure names by URL (for an export, where no browser fetches them), else None."""
+    for kind in STATIC_FILES:
+        if url == geojson_url(kind):
+            return boundaries(kind)
+    return None
+
+
+def write_static(folder: Path = STATIC_DIR) -> list[Path]:
+    """Write static/kommuner.geojson and static/lan.geojson (python -m lib.geo); the test suite checks they are
+    what the code makes."""
+    out = []
+    for kind, name in STATIC_FILES.items():
+        path = folder / name
+        path.write_text(geojson_text(kind), encoding="utf-8")
+        out.append(path)
+    return out
