@@ -155,6 +155,27 @@ def decide(
     return Decision(True, "", role=FORBUND_EDITOR, forbund=mine)
 
 
+def subject(claims: Mapping | None) -> str:
+    """The provider's stable subject for this identity, "iss|sub" ('' when the provider sends no ``sub``)."""
+    claims = claims if isinstance(claims, Mapping) else {}
+    iss, sub = str(claims.get("iss") or "").strip(), str(claims.get("sub") or "").strip()
+    return f"{iss}|{sub}" if sub else ""
+
+
+def bound(decision: Decision, presented: str, on_record: str | None) -> Decision:
+    """An allowed decision stays allowed only for the account the address was first used with: the store binds
+    an editor's address to the provider's stable subject (iss + sub) at their first write-capable visit, and a
+    later identity with the same address but another subject (a re-created account, another tenant, an
+    address reassigned) is refused until an admin releases the binding."""
+    if not decision.allowed or not presented or on_record is None or on_record == presented:
+        return decision
+    return Decision(
+        False,
+        "adressen är knuten till ett annat konto hos inloggningstjänsten än det du loggat in med; be en "
+        "administratör släppa bindningen (Förbundsregister → Roller) om kontot har bytts",
+    )
+
+
 @dataclass(frozen=True)
 class Editor:
     """Someone allowed to write to the store: every write in lib.store takes one, asks ``may`` for the förbund

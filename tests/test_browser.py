@@ -100,7 +100,7 @@ BROKEN_WORDS = """() => {
         r.setStart(node, m.index);
         r.setEnd(node, m.index + m[0].length);
         const tops = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
-        if (tops.size > 1) out.push(m[0]);
+        if (tops.size > 1) out.push(m[0] + ' (' + h.tagName + ': ' + h.textContent.slice(0, 60) + ')');
       }
     }
   }

@@ -61,6 +61,7 @@ def test_every_forbund_has_its_scb_trend_and_the_monthly_view(browser, server, s
         legend = " ".join(page.locator(".legendtext").evaluate_all("ts => ts.map(t => t.textContent)"))
         assert "Förbundet totalt (beräknat), 20–64 år" in legend and "Riket, 20–64 år" in legend
     no_errors(page)
+    page.wait_for_timeout(1000)  # the last chart's layout settles before headings are measured
     what_people_see(page)
     shot(page, f"hae-scb-{'desktop' if viewport == DESKTOP else 'phone'}")
     page.context.close()

@@ -358,3 +358,42 @@ def test_a_forbund_that_ended_is_not_counted_after(store):
     assert known["goteborg-centrum"].active_in(2019) and not known["goteborg-centrum"].active_in(2020)
     assert not known["goteborg"].active_on(date(2019, 6, 30))
     assert coverage.coverage_sentence(ds, 2020) == "0 av 5 kända förbund har en årsredovisning för 2020."
+
+
+# -- the account behind an address ---------------------------------------------------------------------
+
+
+def test_an_address_is_bound_to_the_account_it_was_first_used_with(store):
+    from lib.editors import bound, subject
+
+    anna = subject({"iss": "https://login.example.se", "sub": "anna-1"})
+    assert anna == "https://login.example.se|anna-1" and subject({"iss": "x"}) == ""
+    assert store.bind_identity("Anna@example.se", anna) == anna  # first use binds
+    other = subject({"iss": "https://login.example.se", "sub": "anna-2"})  # the same address, another account
+    on_record = store.bind_identity("anna@example.se", other)
+    assert on_record == anna
+    ok = Decision(True, "", role=ADMIN)
+    assert bound(ok, anna, on_record) == ok
+    refused = bound(ok, other, on_record)
+    assert not refused.allowed and "knuten till ett annat konto" in refused.reason
+    with pytest.raises(PermissionError):
+        authorise(refused, "anna@example.se")
+    with pytest.raises(Refused):
+        store.release_identity(EDITOR_A, "anna@example.se")  # only an admin
+    store.release_identity(ADMIN_ED, "anna@example.se")
+    assert store.bind_identity("anna@example.se", other) == other
+
+
+def test_the_page_refuses_an_address_signed_in_from_another_account(app_store):
+    from tests.test_import_page import app
+
+    first = app({"is_logged_in": True, "email": "redaktor@example.se", "email_verified": True, "iss": "i", "sub": "1"})
+    first.switch_page("pages/importera.py")
+    first.run()
+    assert [t.value for t in first.title] == ["Importera rapport"]
+    second = app({"is_logged_in": True, "email": "redaktor@example.se", "email_verified": True, "iss": "i", "sub": "2"})
+    second.switch_page("pages/importera.py")
+    second.run()
+    assert not second.exception and "Importera rapport" not in [t.value for t in second.title]
+    assert any("knuten till ett annat konto" in c.value for c in second.caption), [c.value for c in second.caption]
+    assert app_store.identities()[0]["subject"] == "i|1"

@@ -104,7 +104,7 @@ def test_publish_registers_and_the_build_shows_the_forbund_with_provenance(store
     assert share == [pytest.approx(23.75)]
     doc = ds.documents.filter(document="nordana-ar-2024").row(0, named=True)
     assert doc["origin"] == "publicerad" and doc["version"] == 1 and doc["sha256"] == SHA
-    assert doc["provenance"].startswith("inläst från nordana-2024.pdf, granskad av anna@example.se 20")
+    assert doc["provenance"].startswith("inläst från nordana-2024.pdf, granskad av anna@example.se (administratör) 20")
     members = ds.members.filter(forbund="nordana")
     assert members.sort("member")["member"].to_list() == ["Försäkringskassan", "Ånge"]
     h = store.history()

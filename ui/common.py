@@ -64,11 +64,28 @@ def editor_decision() -> editors.Decision:
     logged_in = bool(getattr(st.user, "is_logged_in", False))
     email = getattr(st.user, "email", None)
     secrets = _secrets()
-    decision = editors.decide(secrets, logged_in, email, _claims(), _store_roles(secrets, logged_in, email))
+    claims = _claims()
+    decision = editors.decide(secrets, logged_in, email, claims, _store_roles(secrets, logged_in, email))
+    decision = _bound(decision, email, editors.subject(claims))
     if decision.config_problem and decision.reason not in _logged:
         _logged.add(decision.reason)
         logging.getLogger("finsam").warning("Redaktörer: %s", decision.reason)
     return decision
+
+
+def _bound(decision: editors.Decision, email: str | None, subject: str) -> editors.Decision:
+    """The address bound to the account it was first used with (lib.editors.bound); once per session."""
+    if not decision.allowed or not subject or not email:
+        return decision
+    memo = st.session_state.get("_bound_subject")
+    if memo is None or memo[0] != (email, subject):
+        try:
+            memo = ((email, subject), published.store().bind_identity(email, subject))
+        except Exception as exc:  # the store down: no write can happen either; the roles in secrets still say who
+            logging.getLogger("finsam").warning("Identitetsbindning kunde inte läsas: %s", exc)
+            return decision
+        st.session_state["_bound_subject"] = memo
+    return editors.bound(decision, subject, memo[1])
 
 
 def _store_roles(secrets: dict, logged_in: bool, email: str | None) -> list[tuple[str, str]]:

@@ -287,6 +287,39 @@ def roles_panel(entries: dict[str, Entry], names: dict[str, str]) -> None:
                 _done(f"Rollen är borttagen för {r['email']}.")
 
 
+def identities_panel() -> None:
+    """The accounts editors' addresses are bound to (iss + sub at their first visit), and releasing one."""
+    try:
+        bound = published.store().identities()
+    except Exception:
+        return
+    with st.expander(f"Bundna konton ({len(bound)})"):
+        st.caption(
+            "En redaktörs adress knyts vid första besöket till kontot hos inloggningstjänsten (iss + sub). Loggar "
+            "någon in med samma adress från ett annat konto nekas hen tills bindningen släpps här."
+        )
+        if not bound:
+            return
+        table = pl.DataFrame(
+            {
+                "E-post": [b["email"] for b in bound],
+                "Konto (iss|sub)": [b["subject"] for b in bound],
+                "Sedan": [b["bound_at"][:10] for b in bound],
+            }
+        )
+        common.show_table(common.display(table, {c: "text" for c in table.columns}), key="identities_table")
+        with st.form("identity_release"):
+            email = st.selectbox("Släpp bindningen för", [b["email"] for b in bound])
+            sent = st.form_submit_button("Släpp bindningen")
+        if sent:
+            try:
+                published.store().release_identity(_editor(), email)
+            except Exception as exc:
+                _errors(exc)
+            else:
+                _done(f"Bindningen för {email} är släppt; nästa inloggning binder adressen igen.")
+
+
 def proposals_panel() -> None:
     try:
         proposals = published.store().proposals()

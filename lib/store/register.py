@@ -228,6 +228,33 @@ class RegisterStore:
             conn.execute(t.roles.delete().where(key))
             _log(conn, editor, "roll", forbund or "*", None, None, f"tog bort rollen {ROLE_NAMES[role]} för {email}")
 
+    # -- identities --------------------------------------------------------------------------------
+
+    def bind_identity(self, email: str, subject: str) -> str:
+        """The subject this address is bound to: the one on record, or ``subject`` now bound (first use)."""
+        email = canonical(email or "")
+        self.ensure_schema()
+        with self._write() as conn:
+            found = conn.execute(select(t.identities.c.subject).where(t.identities.c.email == email)).scalar()
+            if found is not None:
+                return found
+            conn.execute(t.identities.insert().values(email=email, subject=subject, bound_at=t.now()))
+            return subject
+
+    def identities(self) -> list[dict]:
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(select(t.identities).order_by(t.identities.c.email)).mappings()]
+
+    def release_identity(self, editor: Editor, email: str) -> None:
+        """An admin releases an address's binding (its owner changed account); the next sign-in binds again."""
+        from lib.store.store import _log
+
+        self._admin_only(editor, "släppa en identitetsbindning", "")
+        email = canonical(email or "")
+        with self._write() as conn:
+            conn.execute(t.identities.delete().where(t.identities.c.email == email))
+            _log(conn, editor, "roll", "*", None, None, f"släppte identitetsbindningen för {email}")
+
     # -- refusals ---------------------------------------------------------------------------------
 
     def _admin_only(self, editor: Editor, attempt: str, forbund: str) -> None:

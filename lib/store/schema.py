@@ -177,6 +177,16 @@ roles = Table(
 )
 
 
+# The stable identity (the provider's "iss|sub") an editor's address was first used with (lib.editors.bound).
+identities = Table(
+    "identities",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("bound_at", String(32), nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[forbund, members, documents, figures, history])
 
@@ -188,7 +198,7 @@ def _v2(conn: Connection) -> None:
 def _v3(conn: Connection) -> None:
     """The register and the roles; documents get the publisher's role (a store made by migration 1 since this
     version already has the column: it is added only where it is missing)."""
-    metadata.create_all(conn, tables=[register, roles])
+    metadata.create_all(conn, tables=[register, roles, identities])
     if "published_role" not in {c["name"] for c in inspect(conn).get_columns("documents")}:
         conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN published_role VARCHAR(60)")
 
@@ -197,7 +207,7 @@ def _v3(conn: Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "förbund, medlemmar, dokument (versioner), uppgifter och historik", _v1),
     (2, "pågående granskningar per redaktör och dokument", _v2),
-    (3, "förbundsregister (versioner) och roller", _v3),
+    (3, "förbundsregister (versioner), roller och redaktörernas bundna identiteter", _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

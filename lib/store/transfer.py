@@ -22,8 +22,8 @@ from lib.sources import load_sources, provenance_text, read_rows
 from lib.store import schema as t
 from lib.store.store import Publication, PublishError, Registration, Store, published_state, typed_values
 
-DUMP_TABLES = (t.forbund, t.members, t.documents, t.figures, t.history, t.register, t.roles)
-OPTIONAL = ("register", "roles")  # not in dumps made before the register existed
+DUMP_TABLES = (t.forbund, t.members, t.documents, t.figures, t.history, t.register, t.roles, t.identities)
+OPTIONAL = ("register", "roles", "identities")  # not in dumps made before the register existed
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -100,6 +100,8 @@ def restore(store: Store, source: Path) -> dict[str, int]:
             values = typed_values(t.register, row)
             values.pop("id")
             conn.execute(t.register.insert().values(**values))
+        for row in tables.get("identities", []):
+            conn.execute(t.identities.insert().values(**typed_values(t.identities, row)))
         for row in tables.get("roles", []):
             conn.execute(t.roles.insert().values(**{**typed_values(t.roles, row), "forbund": row.get("forbund") or ""}))
         try:
