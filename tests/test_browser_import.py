@@ -12,17 +12,22 @@ from tests.test_browser import DESKTOP, PHONE, SHOTS, click_when_still, context_
 
 pytestmark = pytest.mark.browser
 EDITOR = "redaktor@example.se"
-SECRETS = f"""
+# Sign-in configured (its provider never reached: the sign-in itself is faked by tests/fake_editor).
+AUTH_SECRETS = f"""
 [auth]
 redirect_uri = "http://127.0.0.1/oauth2callback"
 cookie_secret = "{"x" * 32}"
 client_id = "test"
 client_secret = "test"
 server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
-
+"""
+SECRETS = (
+    AUTH_SECRETS
+    + f"""
 [editors]
 emails = ["{EDITOR}"]
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,26 +14,23 @@ from lib.register.entries import entry_from, read_csv
 from lib.store import Store
 from tests.conftest import FIXTURES, ROOT, served
 from tests.test_browser import DESKTOP, PHONE, SHOTS, click_when_still, context_for
+from tests.test_browser_import import AUTH_SECRETS
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.se"
 EDITOR_A = "a@example.se"
 NOBODY = "c@example.se"
 STORE_URL: list[str] = []  # the module server's store, read back by the tests
-SECRETS = f"""
-[auth]
-redirect_uri = "http://127.0.0.1/oauth2callback"
-cookie_secret = "{"x" * 32}"
-client_id = "test"
-client_secret = "test"
-server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
-
+SECRETS = (
+    AUTH_SECRETS
+    + f"""
 [editors]
 emails = ["{ADMIN}"]
 
 [editors.forbund]
 nordana = ["{EDITOR_A}"]
 """
+)
 
 
 @pytest.fixture(scope="module")
