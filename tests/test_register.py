@@ -397,3 +397,13 @@ def test_the_page_refuses_an_address_signed_in_from_another_account(app_store):
     assert not second.exception and "Importera rapport" not in [t.value for t in second.title]
     assert any("knuten till ett annat konto" in c.value for c in second.caption), [c.value for c in second.caption]
     assert app_store.identities()[0]["subject"] == "i|1"
+
+
+def test_a_row_that_a_spreadsheet_would_run_as_a_formula_is_refused(store):
+    cells = {"forbund": "x", "name": '=HYPERLINK("http://evil.example")', "kommuner": "0114", "source": "@import"}
+    problems = store.plan_register([(2, entry_from(cells))]).problems
+    assert problems == [
+        "rad 2 (x): name börjar med '=', som ett kalkylprogram läser som en formel",
+        "rad 2 (x): short_name börjar med '=', som ett kalkylprogram läser som en formel",
+        "rad 2 (x): source börjar med '@', som ett kalkylprogram läser som en formel",
+    ]

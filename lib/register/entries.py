@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 
 import polars as pl
@@ -60,11 +60,6 @@ class Entry:
     valid_to: str = ""
     website: str = ""
     source: str = ""
-
-    def active_on(self, day: date) -> bool:
-        start = _date(self.valid_from) or date.min
-        end = _date(self.valid_to) or date.max
-        return start <= day <= end
 
     def as_row(self) -> dict[str, str]:
         """The entry in the CSV's columns (kommuner as one cell)."""
@@ -170,6 +165,8 @@ def entry_problems(e: Entry, kommun_codes: set[str], lan_names: set[str]) -> lis
         value = getattr(e, c) if c != "kommuner" else ""
         if isinstance(value, str) and len(value) > 300:
             out.append(f"{c} är längre än 300 tecken")
+        if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
+            out.append(f"{c} börjar med '{value[:1]}', som ett kalkylprogram läser som en formel")
     return out
 
 
@@ -284,20 +281,6 @@ def _period(e: Entry) -> str:
     if e.valid_to:
         return f"till {e.valid_to}"
     return "utan slutdatum"
-
-
-def ended(e: Entry, day: str) -> Entry:
-    return replace(e, valid_to=day)
-
-
-def membership_on(entries: Iterable[Entry], day: date) -> dict[str, str]:
-    """kommun code → slug of its förbund on ``day`` (the first in slug order if the register disagrees)."""
-    out: dict[str, str] = {}
-    for e in sorted(entries, key=lambda x: x.forbund):
-        if e.active_on(day):
-            for k in e.kommuner:
-                out.setdefault(k, e.forbund)
-    return out
 
 
 REGISTER_SCHEMA = {
