@@ -118,7 +118,7 @@ def test_a_timeout_and_no_network_are_said_and_change_nothing(standin, tmp_path)
         refresh.refresh(nowhere, lambda: tab1386.connect("http://127.0.0.1:9/api/v2", timeout=2))
     assert refresh.source_line(nowhere) == (
         "Inga SCB-data från tabell TAB1386: SCB kunde inte nås (inget nätverk?). De hämtas från "
-        "https://statistikdatabasen.scb.se/api/v2 när servern når SCB."
+        "https://statistikdatabasen.scb.se/api/v2 när servern når SCB"
     )
     assert not refresh.due(nowhere)  # a failed attempt is not repeated at every start
 

@@ -176,7 +176,8 @@ def start_background(directory: Path | None = None, force: bool = False, api_fac
 
 
 def source_line(directory: Path | None = None) -> str:
-    """ "SCB-data hämtade 2026-12-07 (tabell TAB1386, månader 2014M01–2026M10)", or why there are none."""
+    """ "SCB-data hämtade 2026-12-07 (tabell TAB1386, månader 2014M01–2026M10)", or why there are none (one
+    sentence without its closing period: the page adds it)."""
     d = directory or cache.scb_dir()
     entry = monthly_entry(cache.load(d))
     last = status(d)
@@ -191,6 +192,6 @@ def source_line(directory: Path | None = None) -> str:
     if last.get("state") == "fel":
         return (
             f"Inga SCB-data från tabell {tab1386.TABLE_ID}: {last.get('message')}. De hämtas från "
-            f"{tab1386.api_url()} när servern når SCB."
+            f"{tab1386.api_url()} när servern når SCB"
         )
-    return f"Inga SCB-data från tabell {tab1386.TABLE_ID} ännu; de hämtas från {tab1386.api_url()}."
+    return f"Inga SCB-data från tabell {tab1386.TABLE_ID} ännu; de hämtas från {tab1386.api_url()}"
