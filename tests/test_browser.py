@@ -161,6 +161,26 @@ def test_page_shows_a_chart_and_no_error(server, browser, path, size):
     page.context.close()
 
 
+def test_every_page_says_it_is_swedish_and_has_its_own_title(server, browser):
+    page = context_for(browser).new_page()
+    seen = {}
+    for path in ("/", "/eget_kapital", "/karta", "/tackning", "/kallor", "/profil?forbund=jamtland"):
+        page.goto(server + path)
+        page.wait_for_selector("h1", timeout=45_000)  # not every page has a chart
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        page.wait_for_timeout(500)
+        seen[path] = (page.title(), page.evaluate("document.documentElement.lang"))
+    assert seen == {
+        "/": ("Översikt · Finsam-jämförelsen", "sv"),
+        "/eget_kapital": ("Eget kapital · Finsam-jämförelsen", "sv"),
+        "/karta": ("Sverigekarta · Finsam-jämförelsen", "sv"),
+        "/tackning": ("Täckning · Finsam-jämförelsen", "sv"),
+        "/kallor": ("Källor och datakvalitet · Finsam-jämförelsen", "sv"),
+        "/profil?forbund=jamtland": ("Jämtland · Förbundsprofil · Finsam-jämförelsen", "sv"),
+    }
+    page.context.close()
+
+
 def test_deep_link_opens_exactly_that_view(server, browser):
     link = f"{server}/eget_kapital?forbund=solleftea&ar=2022&vy=kronor"
     page = open_page(browser, link)
