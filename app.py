@@ -35,14 +35,10 @@ REGISTER_PAGE = st.Page(
 # Only signed-in editors get the import page, and only admins the register: for everyone else they are not part
 # of the app at all (and each page, and every write, asks again).
 # Headings wrap between words, never inside one ("Kostnadsfördelni|ng"), and are smaller on a phone.
-# The page is Swedish (WCAG 3.1.1): Streamlit's own HTML says lang="en", so it is set here (a constant script of
-# ours, never data).
 st.html(
     "<style>h1,h2,h3{overflow-wrap:normal;word-break:normal;hyphens:manual}"
     "@media (max-width:640px){h1{font-size:1.7rem!important}h2{font-size:1.3rem!important}"
     "h3{font-size:1.1rem!important}}</style>"
-    "<script>document.documentElement.lang='sv';</script>",
-    unsafe_allow_javascript=True,
 )
 decision = common.editor_decision() if common.auth_configured() else None
 menu = PAGES + ([IMPORT_PAGE] if decision and decision.allowed else [])
