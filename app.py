@@ -48,8 +48,6 @@ menu += [REGISTER_PAGE] if decision and decision.role == ADMIN else []
 # on a larger screen the same menu is drawn here, in the sidebar (Streamlit's top bar folds pages away).
 phone = common.on_phone()
 page = st.navigation(menu, position="top" if phone else "hidden")
-# Each page its own title in the browser's tab and history (WCAG 2.4.2), the site's name after it.
-st.set_page_config(page_title=f"{page.title} · Finsam-jämförelsen")
 if not phone:
     with st.sidebar.container(key="meny"):
         for item in menu:

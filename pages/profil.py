@@ -35,7 +35,6 @@ if len(slugs) != 1:
     common.stop_page()
 
 slug = slugs[0]
-st.set_page_config(page_title=f"{nm[slug]} · Förbundsprofil · Finsam-jämförelsen")  # the förbund in the tab
 year = profile_year(ds, slug, choice)
 info = ds.forbund.filter(pl.col("forbund") == slug).row(0, named=True)
 members = ds.members.filter(pl.col("forbund") == slug)

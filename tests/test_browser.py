@@ -161,26 +161,6 @@ def test_page_shows_a_chart_and_no_error(server, browser, path, size):
     page.context.close()
 
 
-def test_every_page_has_its_own_title(server, browser):
-    page = context_for(browser).new_page()
-    seen = {}
-    for path in ("/", "/eget_kapital", "/karta", "/tackning", "/kallor", "/profil?forbund=jamtland"):
-        page.goto(server + path)
-        page.wait_for_selector("h1", timeout=45_000)  # not every page has a chart
-        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-        page.wait_for_timeout(500)
-        seen[path] = page.title()
-    assert seen == {
-        "/": "Översikt · Finsam-jämförelsen",
-        "/eget_kapital": "Eget kapital · Finsam-jämförelsen",
-        "/karta": "Sverigekarta · Finsam-jämförelsen",
-        "/tackning": "Täckning · Finsam-jämförelsen",
-        "/kallor": "Källor och datakvalitet · Finsam-jämförelsen",
-        "/profil?forbund=jamtland": "Jämtland · Förbundsprofil · Finsam-jämförelsen",
-    }
-    page.context.close()
-
-
 def test_deep_link_opens_exactly_that_view(server, browser):
     link = f"{server}/eget_kapital?forbund=solleftea&ar=2022&vy=kronor"
     page = open_page(browser, link)
